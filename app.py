@@ -1,0 +1,13 @@
+"""Launch the transcript-qa web app: `python app.py [--host H] [--port P]`.
+
+A thin shell: all logic lives in the `transcript_qa` package (see `transcript_qa.ui`).
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))  # works without `pip install -e`
+
+from transcript_qa.ui import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())

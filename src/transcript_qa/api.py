@@ -1,0 +1,191 @@
+"""The one Python surface the CLI and the UI call: index, search, ask, browse.
+
+A `TranscriptQA` holds the loaded model and index for the life of a process (the only
+cached state in the project); everything heavy loads on first use, so a command that does
+not need the model never imports it.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import index as index_mod
+from .config import Config, load_config, set_offline_env
+from .errors import TranscriptQAError
+from .formats.base import surname_key
+from .model import Answer, Passage, Turn
+
+log = logging.getLogger("transcript_qa")
+
+
+class TranscriptQA:
+    def __init__(self, cfg: Config | None = None, encoder: Any = None, **overrides: Any):
+        """`encoder` lets several instances in one process share a loaded model."""
+        set_offline_env()
+        self.cfg = (cfg or load_config()).with_overrides(**overrides)
+        self._encoder = encoder
+        self._index: index_mod.Index | None = None
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ resources
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            with self._lock:
+                if self._encoder is None:
+                    from .embed import Encoder
+
+                    log.info("loading model %s", self.cfg.model)
+                    self._encoder = Encoder(self.cfg.model, self.cfg.threads, self.cfg.batch_size)
+        return self._encoder
+
+    def build_index(self, progress: index_mod.Progress | None = None,
+                    force: bool = False) -> index_mod.BuildReport:
+        """Bring `index/` up to date with `transcripts/` and switch to the new version."""
+        with self._lock:
+            report = index_mod.build(self.cfg, lambda: self.encoder, progress, force)
+            if self._index is None or self._index.version != report.version:
+                self._index = index_mod.load(self.cfg)
+            return report
+
+    @property
+    def index(self) -> index_mod.Index:
+        """The live index, built on first use when missing or stale."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    if not index_mod.status(self.cfg).fresh:
+                        self.build_index()
+                    else:
+                        self._index = index_mod.load(self.cfg)
+        return self._index  # type: ignore[return-value]
+
+    def status(self) -> index_mod.Status:
+        return index_mod.status(self.cfg)
+
+    # ------------------------------------------------------------------ filters
+
+    def transcript_ids(self) -> list[str]:
+        return sorted(self.index.titles)
+
+    def _check_transcripts(self, transcript: str | Iterable[str] | None) -> tuple[str, ...]:
+        if not transcript:
+            return ()
+        wanted = (transcript,) if isinstance(transcript, str) else tuple(transcript)
+        known = self.index.titles
+        unknown = [t for t in wanted if t not in known]
+        if unknown:
+            raise TranscriptQAError(
+                f"Unknown transcript {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(known)) or 'none (index is empty)'}."
+            )
+        return wanted
+
+    def speakers(self, transcript: str | Iterable[str] | None = None) -> list[dict[str, str]]:
+        """Distinct speakers as {label, name, role}, in order of first appearance."""
+        ids = self._check_transcripts(transcript)
+        sql = "SELECT speaker, speaker_name, speaker_role FROM turns"
+        args: list[str] = []
+        if ids:
+            sql += f" WHERE transcript_id IN ({','.join('?' * len(ids))})"
+            args = list(ids)
+        seen: dict[tuple[str, str], dict[str, str]] = {}
+        for label, name, role in self.index.db.execute(sql + " ORDER BY transcript_id, number", args):
+            seen.setdefault((label, name), {"label": label, "name": name, "role": role or ""})
+        return list(seen.values())
+
+    def resolve_speaker(self, speaker: str | None,
+                        transcript: str | Iterable[str] | None = None) -> str | None:
+        """Map what a user typed (`lagon`, `Mark Lagon`, `AMBASSADOR LAGON`) to a stored name."""
+        if not speaker or not speaker.strip():
+            return None
+        want = " ".join(speaker.split()).lower()
+        people = self.speakers(transcript)
+        for p in people:
+            if want in (p["label"].lower(), p["name"].lower()):
+                return p["name"]
+        key = surname_key(speaker)
+        hits = {p["name"] for p in people if key and key in (surname_key(p["label"]),
+                                                              surname_key(p["name"]))}
+        if len(hits) == 1:
+            return hits.pop()
+        names = sorted({p["name"] for p in people})
+        raise TranscriptQAError(
+            f"Unknown speaker {speaker!r}; known speakers: {', '.join(names[:30])}"
+            + (" ..." if len(names) > 30 else "") + "."
+        )
+
+    # ------------------------------------------------------------------ queries
+
+    def _filters(self, speaker: str | None, transcript: str | Iterable[str] | None):
+        from .search import Filters
+
+        ids = self._check_transcripts(transcript)
+        return Filters(speaker=self.resolve_speaker(speaker, ids or None), transcripts=ids)
+
+    def _searcher(self):
+        from .search import Searcher
+
+        return Searcher(self.index, self.encoder)
+
+    def search(self, question: str, k: int | None = None, speaker: str | None = None,
+               transcript: str | Iterable[str] | None = None) -> list[Passage]:
+        return self._searcher().search(question, k or self.cfg.k, self._filters(speaker, transcript))
+
+    def ask(self, question: str, k: int | None = None, speaker: str | None = None,
+            transcript: str | Iterable[str] | None = None) -> Answer:
+        from .answer import answer
+        from .search import check_question
+
+        question = check_question(question)
+        t0 = time.perf_counter()
+        filters = self._filters(speaker, transcript)
+        passages = self._searcher().search(question, k or self.cfg.k, filters)
+        t1 = time.perf_counter()
+        result = answer(question, passages, self.encoder, self.index)
+        result.timings = {"search": t1 - t0, "answer": time.perf_counter() - t1}
+        return result
+
+    def ask_batch(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Answer many questions in one process; a bad item yields an error object, not a crash."""
+        out = []
+        for item in items:
+            try:
+                a = self.ask(item["question"], item.get("k"), item.get("speaker"),
+                             item.get("transcript"))
+                row = a.to_dict()
+            except TranscriptQAError as exc:
+                row = {"question": item.get("question"), "error": str(exc)}
+            if "id" in item:
+                row = {"id": item["id"], **row}
+            out.append(row)
+        return out
+
+    # ------------------------------------------------------------------ browsing
+
+    def turns(self, transcript: str | None = None, speaker: str | None = None) -> list[Turn]:
+        ids = self._check_transcripts(transcript)
+        name = self.resolve_speaker(speaker, ids or None)
+        return self.index.turns(ids[0] if ids else None, name)
+
+    def context(self, transcript: str, turn: int, before: int = 1, after: int = 1) -> list[Turn]:
+        """The turn with its neighbours, for reading a citation in place."""
+        self._check_transcripts(transcript)
+        return self.index.turns_between(transcript, turn - before, turn + after)
+
+    def transcripts(self) -> list[dict[str, Any]]:
+        return self.index.transcripts()
+
+    def title(self, transcript_id: str) -> str:
+        return self.index.titles.get(transcript_id, transcript_id)
+
+
+def parse(path: str | Path, fmt: str | None = None):
+    """Parse one file without indexing: what `transcript-qa parse` shows."""
+    from .formats import parse_file
+
+    return parse_file(path, fmt)

@@ -1,0 +1,294 @@
+"""`transcript-qa` command line: argument parsing and printing only, over `api.TranscriptQA`.
+
+User errors print one line to stderr and exit 1 (usage errors exit 2, as argparse does).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Iterator, Sequence, TextIO
+
+from .config import load_config, set_offline_env
+from .errors import TranscriptQAError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="transcript-qa",
+        description="Ask questions of speaker-turn transcripts; answers cite the speaker's words.",
+    )
+    p.add_argument("--transcripts", type=Path, metavar="DIR",
+                   help="folder of transcripts (default: the repo's transcripts/)")
+    p.add_argument("--index", type=Path, metavar="DIR", dest="index_dir",
+                   help="folder for the built index (default: the repo's index/)")
+    p.add_argument("--model", help="sentence-transformers model name or path")
+    p.add_argument("--threads", type=int, help="CPU threads for the encoder (0 = default)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("index", help="build or refresh the index")
+    s.add_argument("--force", action="store_true", help="re-embed everything")
+
+    s = sub.add_parser("ask", help="answer a question with cited speaker turns")
+    s.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    s.add_argument("-k", type=int, help="number of passages (default 5)")
+    s.add_argument("--speaker", help="only turns of this speaker (name or label)")
+    s.add_argument("--transcript", action="append",
+                   help="only this transcript id (repeat for several)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--batch", metavar="FILE",
+                   help="questions, one per line (text or JSON object); '-' for stdin")
+
+    s = sub.add_parser("search", help="ranked passages only, no answer selection")
+    s.add_argument("question")
+    s.add_argument("-k", type=int)
+    s.add_argument("--speaker")
+    s.add_argument("--transcript", action="append")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("turns", help="print the parsed turns of the indexed transcripts")
+    s.add_argument("--speaker")
+    s.add_argument("--transcript")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("transcripts", help="list indexed transcripts with turn counts and speakers")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("parse", help="show how a file parses, without indexing it")
+    s.add_argument("file", type=Path)
+    s.add_argument("--format", dest="fmt", help="override format detection")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("serve", help="launch the web app")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    set_offline_env()
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="transcript-qa: %(message)s")
+    try:
+        return _run(args)
+    except TranscriptQAError as exc:
+        print(f"transcript-qa: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("transcript-qa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    cfg = load_config(
+        transcripts_dir=args.transcripts, index_dir=args.index_dir, model=args.model,
+        threads=args.threads, host=getattr(args, "host", None), port=getattr(args, "port", None),
+    )
+    if args.command == "parse":
+        return _cmd_parse(args)
+    if args.command == "serve":
+        from .ui import launch
+
+        launch(cfg)
+        return 0
+    from .api import TranscriptQA
+
+    qa = TranscriptQA(cfg)
+    return {
+        "index": _cmd_index, "ask": _cmd_ask, "search": _cmd_search, "turns": _cmd_turns,
+        "transcripts": _cmd_transcripts,
+    }[args.command](qa, args)
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def _cmd_index(qa, args) -> int:
+    bar = None
+
+    def progress(done: int, total: int, message: str) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="unit", file=sys.stderr, desc="embedding")
+        bar.set_postfix_str(message, refresh=False)
+        bar.update(done - bar.n)
+
+    report = qa.build_index(progress=progress, force=args.force)
+    if bar is not None:
+        bar.close()
+    print(report.summary())
+    return 0
+
+
+def _cmd_ask(qa, args) -> int:
+    if args.batch:
+        if args.question:
+            raise TranscriptQAError("Give either a question or --batch FILE, not both.")
+        return _ask_batch(qa, args)
+    if args.question is None:
+        raise TranscriptQAError('Missing question: transcript-qa ask "your question"')
+    a = qa.ask(args.question, args.k, args.speaker, args.transcript)
+    if args.json:
+        _print_json(a.to_dict())
+    else:
+        print(format_answer(a))
+    return 0
+
+
+def _cmd_search(qa, args) -> int:
+    passages = qa.search(args.question, args.k, args.speaker, args.transcript)
+    if args.json:
+        _print_json([p.to_dict() for p in passages])
+    else:
+        for p in passages:
+            print(format_passage(p))
+    return 0
+
+
+def _batch_lines(source: str) -> Iterator[str]:
+    if source == "-":
+        yield from sys.stdin
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise TranscriptQAError(f"Batch file {source} does not exist.")
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        yield from fh
+
+
+def _batch_item(line: str) -> dict[str, Any]:
+    text = line.strip()
+    if not text.startswith("{"):
+        return {"question": text}
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptQAError(f"invalid JSON ({exc.msg})") from None
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        raise TranscriptQAError('a JSON line needs a "question" string')
+    return item
+
+
+def _ask_batch(qa, args) -> int:
+    """One JSON object per input line, in order; the model loads once for the whole batch."""
+    failures = 0
+    for n, line in enumerate(_batch_lines(args.batch), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = _batch_item(line)
+        except TranscriptQAError as exc:
+            _print_json({"line": n, "error": str(exc)}, indent=None)
+            failures += 1
+            continue
+        item.setdefault("k", args.k)
+        item.setdefault("speaker", args.speaker)
+        item.setdefault("transcript", args.transcript)
+        row = qa.ask_batch([item])[0]
+        failures += "error" in row
+        _print_json(row, indent=None)
+        sys.stdout.flush()
+    return 1 if failures else 0
+
+
+def _cmd_turns(qa, args) -> int:
+    turns = qa.turns(args.transcript, args.speaker)
+    if args.json:
+        _print_json([t.to_dict() for t in turns])
+        return 0
+    for t in turns:
+        print(f"[{t.transcript_id} #{t.number}] {_who(t.speaker_name, t.speaker_role)}:")
+        print(textwrap.indent(_wrap(t.text), "    "))
+    return 0
+
+
+def _cmd_transcripts(qa, args) -> int:
+    rows = qa.transcripts()
+    if args.json:
+        _print_json([{k: v for k, v in r.items() if k != "directory"} for r in rows])
+        return 0
+    if not rows:
+        print(f"No transcripts indexed; add files to {qa.cfg.transcripts_dir}.")
+    for r in rows:
+        print(f"{r['id']}  ({r['turns']} turns)  {r['title']}")
+        print(f"    speakers: {', '.join(r['speakers'])}")
+    return 0
+
+
+def _cmd_parse(args) -> int:
+    from .api import parse
+
+    t = parse(args.file, args.fmt)
+    if args.json:
+        _print_json({
+            "id": t.id, "title": t.title, "format": t.format, "source": t.source,
+            "speakers": [{"name": s.name, "role": s.role} for s in t.speakers],
+            "turns": [x.to_dict() for x in t.turns],
+        })
+        return 0
+    print(f"{t.title}  [{t.format}, {len(t.turns)} turns, speakers: {', '.join(t.speaker_names())}]")
+    for x in t.turns:
+        times = f" {_clock(x.start)}-{_clock(x.end)}" if x.start is not None else ""
+        print(f"#{x.number} {x.speaker} -> {_who(x.speaker_name, x.speaker_role)}"
+              f"{times} [{x.start_char}:{x.end_char}]")
+        print(textwrap.indent(_wrap(x.text), "    "))
+    return 0
+
+
+# ---------------------------------------------------------------------- formatting
+
+
+def _who(name: str, role: str | None) -> str:
+    return f"{name} ({role})" if role else name
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    s = int(seconds)
+    return f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
+
+
+def format_passage(p) -> str:
+    t = p.turn
+    flag = " (low confidence)" if p.low_confidence else ""
+    head = f"{p.rank}. [{t.transcript_id}, score {p.score:.2f}{flag}]"
+    return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, turn {t.number}: " + (
+        textwrap.indent(_wrap(f'"{t.text}"'), "   ").lstrip())
+
+
+def format_answer(a) -> str:
+    lines = []
+    if a.abstained:
+        lines.append("The transcripts do not answer this question. Closest passages:")
+    else:
+        t = a.cited.turn
+        lines.append(f"Answer: {a.text}")
+        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role)}, turn {t.number}, "
+                     f"{a.cited.transcript_title}")
+        lines.append("")
+        lines.append("Cited passages:")
+    lines += [format_passage(p) for p in a.passages]
+    return "\n".join(lines)
+
+
+def _print_json(data: Any, indent: int | None = 2, out: TextIO | None = None) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=indent), file=out or sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,561 @@
+"""Builds, validates and loads `index/`: FAISS vectors + SQLite turn store + manifest.
+
+Layout: `index/CURRENT` names the live version folder `index/v-*/` holding `manifest.json`,
+`store.sqlite` (transcripts, turns, units with their vectors, FTS5) and `vectors.faiss`.
+A build writes a new version beside the live one, fsyncs it and switches `CURRENT` with an
+atomic rename, so readers never see a half-written index and a killed build loses nothing.
+Only transcripts whose content hash changed are parsed and embedded again; the vectors of the
+others are copied from the previous version. FAISS row i is SQLite unit id i.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+import numpy as np
+
+from . import formats
+from .config import Config
+from .embed import model_identity
+from .errors import TranscriptQAError
+from .model import Speaker, Transcript, Turn
+from .passages import UNITS_VERSION, build_units
+
+if TYPE_CHECKING:
+    from .embed import Encoder
+
+INDEX_FORMAT = 1
+FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
+Progress = Callable[[int, int, str], None]
+
+_SCHEMA = """
+CREATE TABLE transcripts (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL,
+  sha256 TEXT NOT NULL, n_turns INTEGER NOT NULL, speakers TEXT NOT NULL
+);
+CREATE TABLE turns (
+  transcript_id TEXT NOT NULL, number INTEGER NOT NULL, speaker TEXT NOT NULL,
+  speaker_name TEXT NOT NULL, speaker_role TEXT, text TEXT NOT NULL,
+  start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, utterance INTEGER NOT NULL,
+  start_s REAL, end_s REAL, PRIMARY KEY (transcript_id, number)
+) WITHOUT ROWID;
+CREATE TABLE units (
+  id INTEGER PRIMARY KEY, transcript_id TEXT NOT NULL, utterance INTEGER NOT NULL,
+  turn_first INTEGER NOT NULL, turn_last INTEGER NOT NULL, text TEXT NOT NULL, vec BLOB NOT NULL
+);
+CREATE INDEX units_by_transcript ON units (transcript_id, turn_first);
+CREATE VIRTUAL TABLE units_fts USING fts5(
+  text, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+# ----------------------------------------------------------------------------- scanning
+
+
+@dataclass
+class SourceFile:
+    id: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+def scan(transcripts_dir: Path) -> list[SourceFile]:
+    """Transcript files in the folder, with unique ids (file stems)."""
+    if not transcripts_dir.is_dir():
+        raise TranscriptQAError(
+            f"Transcripts folder {transcripts_dir} does not exist; create it or pass "
+            "--transcripts DIR."
+        )
+    found: list[SourceFile] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(transcripts_dir.iterdir()):
+        if not formats.is_transcript_file(path):
+            continue
+        tid = path.stem
+        if tid in seen:
+            tid = path.name  # `talk.txt` and `talk.srt` both present: keep both, distinctly
+        seen[tid] = path
+        st = path.stat()
+        found.append(SourceFile(tid, path, st.st_size, st.st_mtime_ns))
+    return found
+
+
+# ----------------------------------------------------------------------------- manifest
+
+
+def _current_dir(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return None
+    if not name or "/" in name or name.startswith("."):
+        return None
+    path = index_dir / name
+    return path if path.is_dir() else None
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    cur = _current_dir(index_dir)
+    if cur is None:
+        return None
+    try:
+        data = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass
+class Status:
+    """Whether the live index matches the transcripts folder and config, and why not."""
+
+    fresh: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def status(cfg: Config) -> Status:
+    """Cheap staleness check: stat() per file, hashing only files whose stat changed."""
+    manifest = read_manifest(cfg.index_dir)
+    if manifest is None:
+        return Status(False, ["no index built yet"])
+    reasons: list[str] = []
+    if manifest.get("format_version") != FORMAT_VERSION:
+        reasons.append("index format changed")
+    if manifest.get("model") != model_identity(cfg.model):
+        reasons.append(f"model changed to {cfg.model}")
+    # Files that failed to parse are remembered too, so they do not trigger a rebuild per query.
+    known: dict[str, dict[str, Any]] = {**manifest.get("skipped", {}),
+                                        **manifest.get("transcripts", {})}
+    files = scan(cfg.transcripts_dir)
+    for f in files:
+        entry = known.get(f.id)
+        if entry is None:
+            reasons.append(f"new transcript {f.path.name}")
+        elif (entry.get("size"), entry.get("mtime_ns")) != (f.size, f.mtime_ns):
+            if _sha256(f.path) != entry.get("sha256"):
+                reasons.append(f"changed transcript {f.path.name}")
+    removed = set(known) - {f.id for f in files}
+    reasons += [f"removed transcript {r}" for r in sorted(removed)]
+    return Status(not reasons, reasons)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- building
+
+
+@dataclass
+class BuildReport:
+    version: str = ""
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # file name -> why it was skipped
+    embedded_units: int = 0
+    total_units: int = 0
+    total_turns: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    def summary(self) -> str:
+        if not self.rebuilt:
+            return f"Index is up to date ({self.total_turns} turns, {self.total_units} units)."
+        parts = [
+            f"{label} {len(items)}" for label, items in (
+                ("added", self.added), ("changed", self.changed), ("removed", self.removed),
+                ("unchanged", self.unchanged),
+            ) if items
+        ]
+        lines = [
+            f"Indexed {self.total_turns} turns ({self.total_units} units) in {self.seconds:.1f}s: "
+            + ", ".join(parts) + f"; embedded {self.embedded_units} units."
+        ]
+        lines += [f"  skipped {name}: {why}" for name, why in self.errors.items()]
+        return "\n".join(lines)
+
+
+def _lock(index_dir: Path):
+    from filelock import FileLock
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(index_dir / ".build.lock"))
+
+
+def build(
+    cfg: Config, encoder_factory: Callable[[], "Encoder"], progress: Progress | None = None,
+    force: bool = False,
+) -> BuildReport:
+    """Bring the index in line with the transcripts folder; a no-op when nothing changed."""
+    with _lock(cfg.index_dir):
+        if not force and status(cfg).fresh:
+            return _report_fresh(cfg)
+        return _build_locked(cfg, encoder_factory, progress, force)
+
+
+def _report_fresh(cfg: Config) -> BuildReport:
+    m = read_manifest(cfg.index_dir) or {}
+    return BuildReport(
+        version=str(m.get("version", "")), unchanged=sorted(m.get("transcripts", {})),
+        total_units=int(m.get("n_units", 0)), total_turns=int(m.get("n_turns", 0)),
+    )
+
+
+def _build_locked(
+    cfg: Config, encoder_factory: Callable[[], "Encoder"], progress: Progress | None,
+    force: bool,
+) -> BuildReport:
+    t0 = time.perf_counter()
+    report = BuildReport(rebuilt=True)
+    index_dir = cfg.index_dir
+    old = read_manifest(index_dir)
+    old_dir = _current_dir(index_dir)
+    reusable = (
+        not force and old is not None and old_dir is not None
+        and old.get("format_version") == FORMAT_VERSION
+        and old.get("model") == model_identity(cfg.model)
+    )
+    old_entries: dict[str, dict[str, Any]] = old.get("transcripts", {}) if reusable else {}
+
+    files = scan(cfg.transcripts_dir)
+    keep: list[str] = []
+    parsed: list[Transcript] = []
+    entries: dict[str, dict[str, Any]] = {}
+    skipped: dict[str, dict[str, Any]] = {}
+    for f in files:
+        entry = old_entries.get(f.id)
+        same_stat = entry and (entry.get("size"), entry.get("mtime_ns")) == (f.size, f.mtime_ns)
+        if entry and (same_stat or _sha256(f.path) == entry.get("sha256")):
+            keep.append(f.id)
+            entries[f.id] = {**entry, "size": f.size, "mtime_ns": f.mtime_ns}
+            continue
+        try:
+            t = formats.parse_file(f.path)
+        except TranscriptQAError as exc:
+            report.errors[f.path.name] = str(exc)
+            skipped[f.id] = {"sha256": _sha256(f.path), "size": f.size,
+                             "mtime_ns": f.mtime_ns, "path": f.path.name, "error": str(exc)}
+            continue
+        t.id = f.id
+        for turn in t.turns:
+            turn.transcript_id = f.id
+        parsed.append(t)
+        entries[f.id] = {"sha256": t.sha256, "size": f.size, "mtime_ns": f.mtime_ns,
+                         "path": f.path.name, "turns": len(t.turns)}
+        (report.changed if f.id in old_entries else report.added).append(f.id)
+    report.unchanged = keep
+    report.removed = sorted(set(old_entries) - {f.id for f in files})
+
+    version = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = index_dir / f".tmp-{version}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        encoder = None
+        db = sqlite3.connect(tmp / "store.sqlite")
+        db.executescript(_SCHEMA)
+        if keep and old_dir is not None:
+            _copy_transcripts(db, old_dir / "store.sqlite", keep)
+        new_units = [(t, build_units(t.turns)) for t in parsed]
+        n_new = sum(len(u) for _, u in new_units)
+        if n_new:
+            encoder = encoder_factory()
+        dim = encoder.dim if encoder else int((old or {}).get("dim", 0))
+        next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+        done = 0
+        for t, units in new_units:
+            _insert_transcript(db, t)
+            texts = [u.text for u in units]
+            vecs = np.zeros((0, dim), dtype=np.float32)
+            for i in range(0, len(texts), 1024):
+                chunk = encoder.encode(texts[i : i + 1024])  # type: ignore[union-attr]
+                vecs = np.vstack([vecs, chunk])
+                done += len(chunk)
+                if progress:
+                    progress(done, n_new, f"embedding {t.id}")
+            db.executemany(
+                "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(next_id + i, u.transcript_id, u.utterance, u.turn_first, u.turn_last, u.text,
+                  v.tobytes()) for i, (u, v) in enumerate(zip(units, vecs))],
+            )
+            next_id += len(units)
+        report.embedded_units = n_new
+        db.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
+        db.commit()
+        vectors = _all_vectors(db, dim)
+        report.total_units = len(vectors)
+        report.total_turns = db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.close()
+        _write_faiss(vectors, dim, tmp / "vectors.faiss")
+        manifest = {
+            "version": version, "format_version": FORMAT_VERSION,
+            "model": model_identity(cfg.model), "model_spec": cfg.model, "dim": dim,
+            "index_type": "flat-ip", "n_units": report.total_units,
+            "n_turns": report.total_turns, "transcripts": entries, "skipped": skipped,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        _write_json(tmp / "manifest.json", manifest)
+        _fsync_dir(tmp)
+        final = index_dir / version
+        os.rename(tmp, final)
+        _switch_current(index_dir, version)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _remove_old_versions(index_dir, keep={version, old_dir.name if old_dir else ""})
+    report.version = version
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _copy_transcripts(db: sqlite3.Connection, old_db: Path, ids: list[str]) -> None:
+    db.execute("ATTACH DATABASE ? AS old", (f"file:{old_db}?mode=ro",))
+    marks = ",".join("?" * len(ids))
+    db.execute(f"INSERT INTO transcripts SELECT * FROM old.transcripts WHERE id IN ({marks})", ids)
+    db.execute(f"INSERT INTO turns SELECT * FROM old.turns WHERE transcript_id IN ({marks})", ids)
+    db.execute(
+        "INSERT INTO units SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, transcript_id, utterance,"
+        f" turn_first, turn_last, text, vec FROM old.units WHERE transcript_id IN ({marks})", ids,
+    )
+    db.commit()
+    db.execute("DETACH DATABASE old")
+
+
+def _insert_transcript(db: sqlite3.Connection, t: Transcript) -> None:
+    speakers = [{"name": s.name, "role": s.role} for s in t.speakers]
+    db.execute(
+        "INSERT INTO transcripts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (t.id, t.title, t.source, t.format, t.sha256, len(t.turns), json.dumps(speakers)),
+    )
+    db.executemany(
+        "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(x.transcript_id, x.number, x.speaker, x.speaker_name, x.speaker_role, x.text,
+          x.start_char, x.end_char, x.utterance, x.start, x.end) for x in t.turns],
+    )
+
+
+def _all_vectors(db: sqlite3.Connection, dim: int) -> np.ndarray:
+    rows = db.execute("SELECT vec FROM units ORDER BY id").fetchall()
+    if not rows:
+        return np.zeros((0, dim), dtype=np.float32)
+    buf = b"".join(r[0] for r in rows)
+    return np.frombuffer(buf, dtype=np.float32).reshape(len(rows), -1).copy()
+
+
+def _write_faiss(vectors: np.ndarray, dim: int, path: Path) -> None:
+    import faiss
+
+    index = faiss.IndexFlatIP(max(dim, 1))
+    if len(vectors):
+        index.add(vectors)
+    faiss.write_index(index, str(path))
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _write_json(path: Path, data: Any) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _switch_current(index_dir: Path, version: str) -> None:
+    tmp = index_dir / f".CURRENT.{os.getpid()}"
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(version + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+
+
+def _remove_old_versions(index_dir: Path, keep: set[str]) -> None:
+    """Versions older than the previous one go; the previous stays for in-flight readers."""
+    for p in index_dir.iterdir():
+        if p.is_dir() and p.name not in keep and (p.name.startswith("v-") or p.name.startswith(".tmp-")):
+            if p.name.startswith(".tmp-") and _pid_alive(p.name):
+                continue
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _pid_alive(tmp_name: str) -> bool:
+    try:
+        pid = int(tmp_name.split("-")[3])
+    except (IndexError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return pid != os.getpid()
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+class Index:
+    """A loaded, validated index version: FAISS vectors in memory, turns read from SQLite.
+
+    Thread-safe for reads: each thread gets its own read-only SQLite connection.
+    """
+
+    def __init__(self, path: Path):
+        import faiss
+
+        self.path = path
+        try:
+            self.manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TranscriptQAError(f"Index manifest in {path} is unreadable: {exc}") from None
+        self.version = str(self.manifest.get("version", path.name))
+        self.dim = int(self.manifest.get("dim", 0))
+        self._local = threading.local()
+        try:
+            self.faiss = faiss.read_index(str(path / "vectors.faiss"))
+        except Exception as exc:  # faiss raises RuntimeError for truncated or garbage files
+            raise TranscriptQAError(f"FAISS file in {path} is unreadable: {exc}") from None
+        self._validate()
+        self.titles: dict[str, str] = dict(self.db.execute("SELECT id, title FROM transcripts"))
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "db", None)
+        if conn is None:
+            db_path = self.path / "store.sqlite"
+            if not db_path.is_file():
+                raise TranscriptQAError(f"Turn store {db_path} is missing.")
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
+            self._local.db = conn
+        return conn
+
+    def _validate(self) -> None:
+        try:
+            n, lo, hi = self.db.execute("SELECT COUNT(*), MIN(id), MAX(id) FROM units").fetchone()
+            n_turns = self.db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+            ids = {r[0] for r in self.db.execute("SELECT id FROM transcripts")}
+        except sqlite3.DatabaseError as exc:
+            raise TranscriptQAError(f"Turn store in {self.path} is corrupt: {exc}") from None
+        problems = []
+        if self.faiss.ntotal != n:
+            problems.append(f"FAISS has {self.faiss.ntotal} vectors, SQLite {n} units")
+        if n and (lo != 0 or hi != n - 1):
+            problems.append("unit ids are not contiguous")
+        if n != self.manifest.get("n_units") or n_turns != self.manifest.get("n_turns"):
+            problems.append("counts differ from the manifest")
+        if ids != set(self.manifest.get("transcripts", {})):
+            problems.append("transcripts differ from the manifest")
+        if self.faiss.d != self.dim:
+            problems.append(f"FAISS dimension {self.faiss.d} != manifest {self.dim}")
+        if problems:
+            raise TranscriptQAError(f"Index {self.path.name} is inconsistent: {'; '.join(problems)}")
+
+    # --- reads used by search and the UI
+
+    def turns(
+        self, transcript_id: str | None = None, speaker: str | None = None,
+    ) -> list[Turn]:
+        sql, args = "SELECT * FROM turns", []
+        where = []
+        if transcript_id:
+            where.append("transcript_id = ?")
+            args.append(transcript_id)
+        if speaker:
+            where.append("(speaker = ? OR speaker_name = ?)")
+            args += [speaker, speaker]
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [_turn(r) for r in self.db.execute(sql + " ORDER BY transcript_id, number", args)]
+
+    def turn(self, transcript_id: str, number: int) -> Turn | None:
+        row = self.db.execute(
+            "SELECT * FROM turns WHERE transcript_id = ? AND number = ?", (transcript_id, number)
+        ).fetchone()
+        return _turn(row) if row else None
+
+    def turns_between(self, transcript_id: str, first: int, last: int) -> list[Turn]:
+        rows = self.db.execute(
+            "SELECT * FROM turns WHERE transcript_id = ? AND number BETWEEN ? AND ? ORDER BY number",
+            (transcript_id, first, last),
+        )
+        return [_turn(r) for r in rows]
+
+    def units(self, ids: list[int]) -> dict[int, tuple[str, int, int, int, str]]:
+        """id -> (transcript_id, utterance, turn_first, turn_last, text)."""
+        out = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                "SELECT id, transcript_id, utterance, turn_first, turn_last, text FROM units "
+                f"WHERE id IN ({marks})", chunk,
+            ):
+                out[r[0]] = tuple(r[1:])
+        return out  # type: ignore[return-value]
+
+    def transcripts(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT id, title, path, format, n_turns, speakers FROM transcripts ORDER BY id"
+        ).fetchall()
+        out = []
+        for tid, title, path, fmt, n, speakers in rows:
+            names = [r[0] for r in self.db.execute(
+                "SELECT speaker_name FROM turns WHERE transcript_id = ? "
+                "GROUP BY speaker_name ORDER BY MIN(number)", (tid,))]
+            out.append({"id": tid, "title": title, "path": path, "format": fmt, "turns": n,
+                        "speakers": names,
+                        "directory": [Speaker(**s) for s in json.loads(speakers)]})
+        return out
+
+    def close(self) -> None:
+        conn = getattr(self._local, "db", None)
+        if conn is not None:
+            conn.close()
+            self._local.db = None
+
+
+def _chunks(items: list[int], n: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _turn(r: tuple) -> Turn:
+    return Turn(
+        transcript_id=r[0], number=r[1], speaker=r[2], speaker_name=r[3], speaker_role=r[4],
+        text=r[5], start_char=r[6], end_char=r[7], utterance=r[8], start=r[9], end=r[10],
+    )
+
+
+def load(cfg: Config) -> Index:
+    cur = _current_dir(cfg.index_dir)
+    if cur is None:
+        raise TranscriptQAError(
+            f"No index in {cfg.index_dir}; run `transcript-qa index` to build it."
+        )
+    return Index(cur)

@@ -1,0 +1,138 @@
+"""The contracts between modules: what a parser yields, what search ranks, what an answer cites.
+
+Plain dataclasses with no behaviour beyond serialisation, so every layer (index, search, answer,
+CLI, UI) agrees on one shape and the UI can only render what carries verbatim speaker text.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person named in a transcript's header, to resolve labels like `AMBASSADOR LAGON`."""
+
+    name: str
+    role: str | None = None
+
+
+@dataclass
+class Turn:
+    """One labelled paragraph (plus the unlabelled paragraphs that continue it).
+
+    `text` is verbatim up to whitespace: runs of blanks collapse to one space and paragraph
+    breaks to a blank line, so `normalise(source[start_char:end_char]) == normalise(text)`.
+    `utterance` groups consecutive turns of one speaker that the transcript cut apart
+    (`--` fragments): they stay citable one by one but are searched as one unit.
+    """
+
+    transcript_id: str
+    number: int  # 1-based position in the transcript
+    speaker: str  # the label as written, e.g. "AMBASSADOR LAGON"
+    speaker_name: str  # resolved person ("Mark P. Lagon") or the label when unknown
+    speaker_role: str | None
+    text: str
+    start_char: int
+    end_char: int
+    utterance: int = 0
+    start: float | None = None  # seconds, when the format has times
+    end: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Transcript:
+    """A parsed file: its turns in order plus what the header says about it."""
+
+    id: str
+    title: str
+    source: str  # path the transcript was read from
+    format: str
+    turns: list[Turn] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    sha256: str = ""
+
+    def speaker_names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for t in self.turns:
+            seen.setdefault(t.speaker_name, None)
+        return list(seen)
+
+
+@dataclass
+class Passage:
+    """A ranked view on one turn: the unit a user reads and a citation points to."""
+
+    turn: Turn
+    score: float
+    rank: int = 0
+    transcript_title: str = ""
+    low_confidence: bool = False
+    scores: dict[str, float] = field(default_factory=dict)  # per-signal, for eval and debugging
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.turn
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 4),
+            "speaker": t.speaker,
+            "speaker_name": t.speaker_name,
+            "speaker_role": t.speaker_role,
+            "transcript": t.transcript_id,
+            "transcript_title": self.transcript_title,
+            "turn": t.number,
+            "text": t.text,
+            "start_char": t.start_char,
+            "end_char": t.end_char,
+            "start": t.start,
+            "end": t.end,
+            "low_confidence": self.low_confidence,
+        }
+
+
+@dataclass
+class Answer:
+    """The reply to a question: a span inside the cited turn, or an abstention, plus evidence.
+
+    `span_start`/`span_end` index into `cited.turn.text`, so the UI can highlight the
+    answer in the verbatim turn; the text is always a slice of that turn, never generated.
+    """
+
+    question: str
+    passages: list[Passage]
+    cited: Passage | None = None
+    text: str | None = None
+    span_start: int = 0
+    span_end: int = 0
+    score: float = 0.0
+    abstained: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        answer = None
+        if self.cited is not None and self.text is not None and not self.abstained:
+            t = self.cited.turn
+            answer = {
+                "text": self.text,
+                "speaker": t.speaker,
+                "speaker_name": t.speaker_name,
+                "speaker_role": t.speaker_role,
+                "turn": t.number,
+                "transcript": t.transcript_id,
+                "transcript_title": self.cited.transcript_title,
+                "score": round(float(self.score), 4),
+                "span_start": self.span_start,
+                "span_end": self.span_end,
+                "turn_text": t.text,
+                "start_char": t.start_char,
+                "end_char": t.end_char,
+            }
+        return {
+            "question": self.question,
+            "answer": answer,
+            "abstained": self.abstained,
+            "passages": [p.to_dict() for p in self.passages],
+        }

@@ -1,0 +1,141 @@
+"""The `transcript-qa` command: JSON schema, human output, batch mode, user errors."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED, make_qa
+from transcript_qa import cli
+
+Q_530 = "How much has the U.S. government spent on anti-trafficking programs?"
+SEED_ID = SEED.stem
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory, encoder):
+    qa = make_qa(tmp_path_factory.mktemp("cli"), [SEED], encoder)
+    qa.build_index()
+    return ["--transcripts", str(qa.cfg.transcripts_dir), "--index", str(qa.cfg.index_dir)]
+
+
+def run(dirs, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The real console script in a fresh process, as a user runs it."""
+    exe = Path(sys.executable).with_name("transcript-qa")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([str(exe), *dirs, *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=600)
+
+
+def check_answer_schema(d: dict) -> None:
+    assert set(d) >= {"question", "answer", "abstained", "passages"}
+    assert isinstance(d["abstained"], bool)
+    if d["answer"] is not None:
+        assert set(d["answer"]) >= {"text", "speaker", "speaker_name", "turn", "transcript", "score"}
+        assert isinstance(d["answer"]["turn"], int) and isinstance(d["answer"]["score"], float)
+    for i, p in enumerate(d["passages"], start=1):
+        assert set(p) >= {"rank", "score", "speaker", "speaker_name", "transcript", "turn",
+                          "text", "start_char", "end_char"}
+        assert p["rank"] == i
+        assert isinstance(p["start_char"], int) and p["end_char"] > p["start_char"]
+
+
+def test_ask_json_cites_lagon_530_million_verbatim(dirs):
+    r = run(dirs, "ask", Q_530, "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    check_answer_schema(d)
+    assert d["abstained"] is False
+    a = d["answer"]
+    assert "$530 million" in a["text"]
+    assert a["speaker_name"] == "Mark P. Lagon" and a["speaker"] == "AMBASSADOR LAGON"
+    assert a["transcript"] == SEED_ID and a["turn"] == 10
+    top = d["passages"][0]
+    assert top["turn"] == a["turn"] and a["text"] in top["text"]
+    source = SEED.read_text(encoding="utf-8")
+    assert " ".join(source[top["start_char"]:top["end_char"]].split()) == " ".join(top["text"].split())
+
+
+def test_ask_human_output(dirs, capsys):
+    assert cli.main([*dirs, "ask", Q_530, "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Answer: ") and "$530 million" in out.splitlines()[0]
+    assert 'Mark P. Lagon (Ambassador-At-Large' in out and ', turn 10: "Well, Congress' in out
+
+
+def test_speaker_filter(dirs, capsys):
+    assert cli.main([*dirs, "ask", "What programs does the government fund?", "--speaker",
+                     "McCormack", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["passages"] and {p["speaker_name"] for p in d["passages"]} == {"Sean McCormack"}
+
+
+def test_batch_answers_in_order_with_one_model_load(dirs, tmp_path):
+    questions = [Q_530, "Who is Sean McCormack?", "What is a T visa?", "hotline", "Vienna"]
+    lines = []
+    for i in range(50):
+        q = questions[i % len(questions)]
+        lines.append(json.dumps({"id": f"q{i}", "question": q, "k": 2}) if i % 2 else q)
+    batch = tmp_path / "batch.txt"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run(dirs, "-v", "ask", "--batch", str(batch))
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(rows) == 50
+    for i, row in enumerate(rows):
+        check_answer_schema(row)
+        assert row["question"] == questions[i % len(questions)]
+        assert (row.get("id") == f"q{i}") if i % 2 else "id" not in row
+        assert len(row["passages"]) == (2 if i % 2 else 5)
+    assert r.stderr.count("loading model") == 1
+
+
+def test_batch_from_stdin_with_a_bad_line(dirs, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"question": "Vienna", "id": 7}\n{broken\n\n'))
+    assert cli.main([*dirs, "ask", "--batch", "-"]) == 1  # one line failed
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rows[0]["id"] == 7 and rows[0]["passages"]
+    assert rows[1]["line"] == 2 and "invalid JSON" in rows[1]["error"]
+
+
+def test_turns_and_transcripts_commands(dirs, capsys):
+    assert cli.main([*dirs, "turns", "--speaker", "Lagon", "--json"]) == 0
+    turns = json.loads(capsys.readouterr().out)
+    assert len(turns) == 27 and {t["speaker_name"] for t in turns} == {"Mark P. Lagon"}
+    assert cli.main([*dirs, "transcripts"]) == 0
+    out = capsys.readouterr().out
+    assert f"{SEED_ID}  (42 turns)  Policy Podcast: Trafficking in Persons" in out
+    assert "Sean McCormack, Mark P. Lagon" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", ""], "question is empty"),
+    (["ask", "   "], "question is empty"),
+    (["ask", "anything", "--speaker", "Nobody Atall"], "Unknown speaker"),
+    (["ask", "anything", "--transcript", "missing-id"], "Unknown transcript"),
+    (["ask", "--batch", "/no/such/file"], "does not exist"),
+    (["ask"], "Missing question"),
+])
+def test_user_errors_exit_nonzero_with_one_line(dirs, capsys, args, message):
+    assert cli.main([*dirs, *args]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_transcripts_folder_in_a_real_process(tmp_path):
+    r = run(["--transcripts", str(tmp_path / "none"), "--index", str(tmp_path / "idx")],
+            "ask", "hello")
+    assert r.returncode == 1
+    assert "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_parse_command_json(capsys):
+    assert cli.main(["parse", str(SEED), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["title"] == "Policy Podcast: Trafficking in Persons" and len(d["turns"]) == 42
