@@ -19,7 +19,7 @@ _CAPS_LABEL = re.compile(
 )
 _MIXED_LABEL = re.compile(
     r"^(?P<label>[A-Z][\w.'’\-]*(?:[ \t\xa0]+[\w.'’\-&]+){0,5}"
-    r"(?:[ \t\xa0]*\([^()\n]{1,80}\))?):(?:[\s]+|$)"
+    r"(?:[ \t\xa0]*\((?:[^()\n]|\([^()\n]{0,80}\)){1,120}\))?):(?:[\s]+|$)"
 )
 _PARTICIPANT = re.compile(
     r"^(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){1,4}), (?P<role>\S.{2,300})$"
@@ -39,11 +39,14 @@ def _label_at(text: str, mixed_ok: set[str]) -> re.Match[str] | None:
 
 
 def _recurring_mixed_labels(paras: list[Paragraph]) -> set[str]:
-    """Mixed-case labels count only when they recur: `Project Manager:` yes, `Note:` once no."""
-    counts = Counter(
-        m.group("label") for p in paras if (m := _MIXED_LABEL.match(p.text))
-    )
-    return {lab for lab, n in counts.items() if n >= 2 and lab.upper() not in _NOT_LABELS}
+    """Mixed-case labels count when they recur (`Project Manager:` yes, `Note:` once no), or
+    when most paragraphs carry one (a meeting transcript where some people speak once)."""
+    labels = [m.group("label") for p in paras if (m := _MIXED_LABEL.match(p.text))]
+    labels = [lab for lab in labels if lab != lab.upper()]
+    counts = Counter(labels)
+    dense = len(labels) >= 0.6 * len(paras) and len(counts) > 1
+    return {lab for lab, n in counts.items()
+            if (n >= 2 or dense) and lab.upper() not in _NOT_LABELS}
 
 
 def _boilerplate_lines(paras: list[Paragraph]) -> set[str]:
