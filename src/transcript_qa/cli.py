@@ -238,7 +238,8 @@ def _cmd_parse(args) -> int:
         return 0
     print(f"{t.title}  [{t.format}, {len(t.turns)} turns, speakers: {', '.join(t.speaker_names())}]")
     for x in t.turns:
-        times = f" {_clock(x.start)}-{_clock(x.end)}" if x.start is not None else ""
+        times = "" if x.start is None else f" {_clock(x.start)}" + (
+            f"-{_clock(x.end)}" if x.end is not None else "")
         print(f"#{x.number} {x.speaker} -> {_who(x.speaker_name, x.speaker_role)}"
               f"{times} [{x.start_char}:{x.end_char}]")
         print(textwrap.indent(_wrap(x.text), "    "))
@@ -255,8 +256,8 @@ def _who(name: str, role: str | None) -> str:
 def _clock(seconds: float | None) -> str:
     if seconds is None:
         return "?"
-    s = int(seconds)
-    return f"{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    sign, s = ("-" if seconds < 0 else ""), int(abs(seconds))
+    return f"{sign}{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def _wrap(text: str) -> str:

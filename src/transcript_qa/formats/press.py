@@ -1,52 +1,115 @@
-"""Press / podcast transcripts: `SPEAKER LABEL: text` paragraphs inside a web-page copy.
+"""Press, podcast and meeting text: `SPEAKER LABEL: text` paragraphs or lines, plain or Markdown.
 
-Handles: site boilerplate around the transcript (repeated site-name lines, navigation,
-"Back to top", footers), a title and `Name, Role` participant lines before the first turn,
-unlabelled paragraphs continuing the previous speaker, and `--` fragments (kept as separate
-turns, grouped into one utterance by `base.assign_utterances`).
+Handles: YAML front matter (title, `speakers:`), site boilerplate around a web-page copy
+(repeated site-name lines, navigation, "Back to top", footers), a title (front matter,
+first heading or first short line) and `Name, Role` / `Name (AB)` participant lines before
+the first turn, names in the title for labels such as `MS. JEAN-PIERRE`, labels at the start
+of a paragraph or of a line (meeting notes: `AB: text` on consecutive lines, bullets, bold),
+hard-wrapped lines, unlabelled paragraphs continuing the previous speaker, `--` fragments
+(separate turns, one utterance via `base.assign_utterances`), and lines that are not speech:
+times (`1:26 P.M. EST`), `END`, stand-alone stage notes (`(Cross-talk.)`), `Note: ...`,
+headings and rules. Those end the running turn (a turn's text is always its source slice);
+stage notes inside a paragraph (`Happy Thursday? (Laughs.)`) stay verbatim in the text.
+Unlabelled text after a heading becomes an "Unknown" turn; a file with no labels at all
+is one "Unknown" turn per paragraph.
 Not handled here: times, subtitle cues, JSON (other modules in `formats/`).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 from ..model import Speaker, Transcript, Turn
-from .base import Paragraph, make_transcript, normalise, paragraphs, resolve_speaker
+from .base import (
+    _HONORIFICS,
+    UNKNOWN,
+    Paragraph,
+    make_transcript,
+    normalise,
+    paragraphs,
+    resolve_speaker,
+    surname_key,
+    title_from_id,
+)
+from .labels import REPORTER, Label, LabelPolicy
 
-_CAPS_LABEL = re.compile(
-    r"^(?P<label>[A-Z][A-Z.'’\-]*(?:[ \t\xa0]+[A-Z][A-Z.'’\-]*){0,5}):(?:[\s]+|$)"
-)
-_MIXED_LABEL = re.compile(
-    r"^(?P<label>[A-Z][\w.'’\-]*(?:[ \t\xa0]+[\w.'’\-&]+){0,5}"
-    r"(?:[ \t\xa0]*\((?:[^()\n]|\([^()\n]{0,80}\)){1,120}\))?):(?:[\s]+|$)"
-)
 _PARTICIPANT = re.compile(
     r"^(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){1,4}), (?P<role>\S.{2,300})$"
 )
+_ALIAS = re.compile(r"(?P<name>[A-Z][\w.'’\-]+(?:[ \t]+[A-Z][\w.'’\-]+){0,3})[ \t]*\((?P<abbr>[A-Z]{1,5})\)")
+_ROSTER = re.compile(
+    r"^[\W_]*(?:attendees|participants|present|speakers|panel(?:ists)?|guests|hosts?)[\W_]*:"
+    r"[\W_]*(?P<names>.+)$", re.IGNORECASE,
+)
+_ROSTER_NAME = re.compile(r"^(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,4}?)"
+                          r"(?:[ \t]*\((?P<abbr>[A-Z]{1,5})\))?$")
 _NAV = re.compile(r"back to top|\S\s*\|\s*\S.*\|", re.IGNORECASE)
-_NOT_LABELS = {"NOTE", "NOTES", "SOURCE", "URL", "HTTP", "HTTPS", "EDT", "EST", "PM", "AM"}
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL
+)
+_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.*?)[ \t#]*$")
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?[ \t\xa0]*(?:[AaPp]\.?[ \t]?[Mm]\.?)?(?:[ \t\xa0]+[A-Z]{2,4})?"
+_TIME_LINE = re.compile(rf"^(?:{_TIME}|[A-Z][a-z]+ \d{{1,2}}, \d{{4}},? {_TIME})$")
+_END = re.compile(rf"^(?:END|\*?\s*\*\s*\*|#\s*#\s*#|-30-)(?:[ \t\xa0]+{_TIME})?\.?$")
+_STAGE = re.compile(r"^(?:\([^()\n]{1,80}\)|\[[^\[\]\n]{1,80}\])\.?$")
+_NOTE = re.compile(r"^(?:\*\*|__)?(?:editor['’]s\s+)?note\b", re.IGNORECASE)
+_RULE = re.compile(r"^(?:[-*_][ \t]*){3,}$")
+_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<first>[A-Z][a-z][\w'’\-]*)(?:\s+(?P<mid>[A-Z]\.))?\s*$")
+_SEGMENT_SPLIT = re.compile(r"\s*(?:,|;|:|\band\b|\bby\b|\bwith\b|\s[–—-]\s)\s*")
 
 
-def _label_at(text: str, mixed_ok: set[str]) -> re.Match[str] | None:
-    m = _CAPS_LABEL.match(text)
-    if m and m.group("label").strip(" .").upper() not in _NOT_LABELS:
-        return m
-    m = _MIXED_LABEL.match(text)
-    if m and m.group("label") in mixed_ok:
-        return m
-    return None
+@dataclass
+class _Block:
+    """A paragraph, or the part of one from a labelled line to the next."""
+
+    para: Paragraph
+    label: Label | None
+    text_start: int  # where the spoken text begins (after the label)
+
+    @property
+    def first_line(self) -> str:
+        return self.para.lines[0] if self.para.lines else ""
 
 
-def _recurring_mixed_labels(paras: list[Paragraph]) -> set[str]:
-    """Mixed-case labels count when they recur (`Project Manager:` yes, `Note:` once no), or
-    when most paragraphs carry one (a meeting transcript where some people speak once)."""
-    labels = [m.group("label") for p in paras if (m := _MIXED_LABEL.match(p.text))]
-    labels = [lab for lab in labels if lab != lab.upper()]
-    counts = Counter(labels)
-    dense = len(labels) >= 0.6 * len(paras) and len(counts) > 1
-    return {lab for lab, n in counts.items()
-            if (n >= 2 or dense) and lab.upper() not in _NOT_LABELS}
+# --------------------------------------------------------------------------- header pieces
+
+
+def front_matter(source: str) -> tuple[dict[str, Any], int]:
+    """YAML front matter and where the body starts; `({}, 0)` when there is none.
+
+    A `---` block counts only when it is a YAML mapping with at least one lower-case key,
+    so a transcript that opens with a rule and `ALICE: hi` is not swallowed."""
+    m = _FRONT_MATTER.match(source)
+    if not m or len(m.group("yaml")) > 100_000:
+        return {}, 0
+    import yaml
+
+    try:
+        data = yaml.safe_load(m.group("yaml"))
+    except yaml.YAMLError:
+        return {}, 0
+    if not isinstance(data, dict) or not any(isinstance(k, str) and k == k.lower() for k in data):
+        return {}, 0
+    return data, m.end()
+
+
+def _speakers_from_meta(meta: dict[str, Any]) -> list[Speaker]:
+    out: list[Speaker] = []
+    for key in ("speakers", "participants", "attendees"):
+        items = meta.get(key)
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                name, _, role = item.partition(",")
+                out.append(Speaker(" ".join(name.split()), role.strip() or None))
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                role = item.get("role")
+                out.append(Speaker(" ".join(item["name"].split()),
+                                   role if isinstance(role, str) else None))
+    return out
 
 
 def _boilerplate_lines(paras: list[Paragraph]) -> set[str]:
@@ -60,61 +123,183 @@ def _boilerplate_lines(paras: list[Paragraph]) -> set[str]:
 
 def _is_boilerplate(p: Paragraph, repeated: set[str]) -> bool:
     for ln in p.lines:
-        if ln in repeated or _NAV.search(ln):
+        if ln in repeated or (len(ln) <= 300 and _NAV.search(ln)):
             return True
         if any(len(r) >= 12 and r in ln for r in repeated):
             return True
     return False
 
 
-def _header(paras: list[Paragraph], repeated: set[str]) -> tuple[str | None, list[Speaker]]:
-    title: str | None = None
-    speakers: list[Speaker] = []
-    for p in paras:
-        if _is_boilerplate(p, repeated):
+def _names_in_header(texts: list[str], labels: set[str], known: list[Speaker]) -> list[Speaker]:
+    """`Press Secretary Karine Jean-Pierre` in a title names the `MS. JEAN-PIERRE` label:
+    the capitalised first name (and initial) right before the label's surname, with the
+    rest of that title segment as the role."""
+    have = {surname_key(s.name) for s in known}
+    found: dict[str, Speaker] = {}
+    for label in labels:
+        key = surname_key(label)
+        if not key or key in have or len(key) < 2:
             continue
-        lines = p.lines
-        if len(lines) == 1 and (m := _PARTICIPANT.match(lines[0])):
-            speakers.append(Speaker(name=m.group("name"), role=m.group("role").strip()))
-        elif title is None and len(lines) == 1 and len(lines[0]) <= 200:
-            title = lines[0]
-    return title, speakers
+        for text in texts:
+            for seg in _SEGMENT_SPLIT.split(text):
+                words = seg.split()
+                hits = [i for i, w in enumerate(words) if w.lower().strip(",.;:") == key]
+                if not hits:
+                    continue
+                i = hits[-1]
+                m = _NAME_BEFORE.search(" ".join(words[:i]))
+                if not m or m.group("first").upper() in _HONORIFICS:
+                    continue
+                start = m.start("first")
+                before = " ".join(words[:i])
+                name = " ".join(filter(None, [m.group("first"), m.group("mid"), words[i]]))
+                role = before[:start].strip() or None
+                found.setdefault(key, Speaker(name.strip(",.;:"), role))
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _blocks(paras: list[Paragraph], policy: LabelPolicy) -> list[_Block]:
+    out: list[_Block] = []
+    for p in paras:
+        start, text_start, label = p.start, p.start, None
+        first = True
+        for m in re.finditer(r"[^\n]+", p.text):
+            line = m.group().rstrip("\r")
+            if not line.strip():
+                continue
+            lab = policy.match(line, first)
+            if lab is not None:
+                if not first:
+                    out.append(_block(p, start, p.start + m.start(), label, text_start))
+                start, text_start, label = p.start + m.start(), p.start + m.start() + lab.end, lab
+            first = False
+        out.append(_block(p, start, p.end, label, text_start))
+    return out
+
+
+def _block(p: Paragraph, start: int, end: int, label: Label | None, text_start: int) -> _Block:
+    text = p.text[start - p.start:end - p.start]
+    e = start + len(text.rstrip())
+    return _Block(Paragraph(start, e, text[: e - start]), label, min(text_start, e))
+
+
+def _kind(b: _Block) -> str:
+    """What an unlabelled block is: heading, not-speech line, or text."""
+    line = b.first_line
+    if len(b.para.lines) == 1:
+        if _HEADING.match(line):
+            return "heading"
+        flat = " ".join(line.split())
+        if _END.match(flat):
+            return "end"
+        if _TIME_LINE.match(flat) or _STAGE.match(flat) or _RULE.match(flat):
+            return "skip"
+    if _NOTE.match(line):
+        return "skip"
+    return "text"
 
 
 def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
-    paras = paragraphs(source)
+    meta, body = front_matter(source)
+    paras = [p for p in paragraphs(source) if p.start >= body]
     repeated = _boilerplate_lines(paras)
-    mixed_ok = _recurring_mixed_labels(paras)
-    first = next((i for i, p in enumerate(paras) if _label_at(p.text, mixed_ok)), len(paras))
-    title, directory = _header(paras[:first], repeated)
+    policy = LabelPolicy([p.lines for p in paras])
+    blocks = _blocks(paras, policy)
 
-    turns: list[Turn] = []
-    in_footer = False
-    for p in paras[first:]:
-        m = _label_at(p.text, mixed_ok)
-        if m:
-            label = " ".join(m.group("label").split())
-            name, role = resolve_speaker(label, directory)
-            start = p.start + m.end()
-            while start < p.end and source[start].isspace():
-                start += 1
-            turns.append(Turn(
-                transcript_id=transcript_id, number=0, speaker=label, speaker_name=name,
-                speaker_role=role, text="", start_char=start, end_char=p.end,
-            ))
-            in_footer = False
-        elif in_footer or _is_boilerplate(p, repeated):
-            in_footer = True  # a footer swallows what follows until the next labelled turn
+    header: list[_Block] = []
+    raw: list[tuple[str, int, int]] = []  # (label, start, end); label "" = unknown speaker
+    current: int | None = None  # index into raw of the turn being extended
+    speaker: str | None = None  # who speaks when an unlabelled paragraph follows
+    mode = "header"
+    for b in blocks:
+        if b.label is not None:
+            raw.append((b.label.label, b.text_start, b.para.end))
+            current, speaker, mode = len(raw) - 1, b.label.label, "turns"
             continue
+        kind = _kind(b)
+        if mode == "header":
+            header.append(b)
+            continue
+        if kind == "heading":
+            current, speaker, mode = None, "", "turns"
+        elif kind == "end":
+            current, speaker, mode = None, None, "footer"
+        elif kind == "skip":
+            current = None
+        elif mode == "footer" or _is_boilerplate(b.para, repeated):
+            current, speaker, mode = None, None, "footer"  # a footer runs to the next label
+        elif current is not None:
+            lab, s, _ = raw[current]
+            raw[current] = (lab, s, b.para.end)  # continues the previous speaker
+        elif speaker is not None:
+            raw.append((speaker, b.para.start, b.para.end))
+            current = len(raw) - 1
+
+    title, directory, aliases = _header(header, meta, repeated, {lab for lab, _, _ in raw if lab})
+    if not raw:  # no labels anywhere: every paragraph of text is an unknown speaker's
+        texts = [b for b in header if _kind(b) == "text" and not _is_boilerplate(b.para, repeated)]
+        body_texts = [b for b in texts if " ".join(b.para.text.split()) != title] or texts
+        raw = [("", b.para.start, b.para.end) for b in body_texts]
+    turns: list[Turn] = []
+    for label, start, end in raw:
+        while start < end and source[start].isspace():
+            start += 1
+        text = normalise(source[start:end])
+        if not text:
+            continue
+        if not label:
+            name, role = UNKNOWN, None
+        elif label == "Q" and policy.counts["Q"] >= 2:
+            name, role = REPORTER, None
         else:
-            turns[-1].end_char = p.end  # continues the previous speaker
-    for t in turns:
-        t.text = normalise(source[t.start_char:t.end_char])
-    turns = [t for t in turns if t.text]
+            name, role = resolve_speaker(label, directory, aliases)
+        turns.append(Turn(
+            transcript_id=transcript_id, number=0, speaker=label or UNKNOWN,
+            speaker_name=name, speaker_role=role, text=text, start_char=start, end_char=end,
+        ))
     return make_transcript(
-        transcript_id, title or _title_from_id(transcript_id), path, "press", turns, directory,
+        transcript_id, title or title_from_id(transcript_id), path, "press", turns, directory,
     )
 
 
-def _title_from_id(transcript_id: str) -> str:
-    return re.sub(r"[-_]+", " ", transcript_id).strip().capitalize() or transcript_id
+def _header(
+    header: list[_Block], meta: dict[str, Any], repeated: set[str], labels: set[str],
+) -> tuple[str | None, list[Speaker], dict[str, Speaker]]:
+    """Title, participant directory and `(AB)` aliases from what precedes the first turn."""
+    title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    title = " ".join(title.split()) if title else None
+    speakers = _speakers_from_meta(meta)
+    aliases: dict[str, Speaker] = {}
+    first_line: str | None = None
+    heading: str | None = None
+    texts: list[str] = [title] if title else []
+    for b in header:
+        if _is_boilerplate(b.para, repeated):
+            continue
+        lines = b.para.lines
+        for ln in lines:
+            for m in _ALIAS.finditer(ln):
+                if m.group("abbr") in labels:  # `Alice Brown (AB)` where `AB:` speaks
+                    aliases.setdefault(m.group("abbr"), Speaker(" ".join(m.group("name").split())))
+        for ln in lines:
+            if m := _ROSTER.match(ln):  # `Attendees: Alice Brown (AB), Carlos Diaz`
+                for item in re.split(r"\s*(?:[,;]|\band\b)\s*", m.group("names").strip(" .*_")):
+                    if r := _ROSTER_NAME.match(item.strip(" *_")):
+                        sp = Speaker(" ".join(r.group("name").split()))
+                        if sp not in speakers:
+                            speakers.append(sp)
+        if len(lines) == 1 and (m := _HEADING.match(lines[0])):
+            heading = heading or m.group("text").strip("*_ ") or None
+            texts.append(lines[0])
+        elif len(lines) == 1 and (m := _PARTICIPANT.match(lines[0])):
+            speakers.append(Speaker(name=m.group("name"), role=m.group("role").strip()))
+        elif len(lines) == 1 and len(lines[0]) <= 200 and _kind(b) == "text":
+            first_line = first_line or " ".join(lines[0].split())
+            texts.append(lines[0])
+    speakers += [s for s in aliases.values() if s not in speakers]
+    speakers += _names_in_header(texts, labels, speakers)
+    return title or heading or first_line, speakers, aliases
+
