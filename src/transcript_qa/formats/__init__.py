@@ -82,28 +82,31 @@ def decode(data: bytes, name: str) -> str:
     when detected (Windows-1252 preferred among Western code pages); binaries refused."""
     if not data.strip():
         raise TranscriptQAError(f"{name}: the file is empty; add a transcript or remove it.")
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise TranscriptQAError(
-                    f"{name}: starts with a {codec.upper()} byte-order mark but is not valid "
-                    f"{codec.upper()} (byte {exc.start}); save it as UTF-8."
-                ) from None
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
+    bom = next(((b, codec) for b, codec in _BOMS if data.startswith(b)), None)
+    if bom is not None:
+        try:
+            text = data.decode(bom[1])
+        except UnicodeDecodeError as exc:
             raise TranscriptQAError(
-                f"{name}: this is {what}, not a text transcript; export it as .txt, .srt, "
-                ".vtt or .json first."
-            )
-    if b"\x00" in data[:8192]:
-        raise TranscriptQAError(f"{name}: looks like a binary file (it contains NUL bytes), "
-                                "not a text transcript.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _legacy(data, name)
+                f"{name}: starts with a {bom[1].upper()} byte-order mark but is not valid "
+                f"{bom[1].upper()} (byte {exc.start}); save it as UTF-8."
+            ) from None
+    else:
+        for magic, what in _MAGIC:
+            if data.startswith(magic):
+                raise TranscriptQAError(
+                    f"{name}: this is {what}, not a text transcript; export it as .txt, .srt, "
+                    ".vtt or .json first."
+                )
+        if b"\x00" in data[:8192]:
+            raise TranscriptQAError(f"{name}: looks like a binary file (it contains NUL "
+                                    "bytes), not a text transcript.")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _legacy(data, name)
+    if not text.strip():
+        raise TranscriptQAError(f"{name}: the file is empty; add a transcript or remove it.")
     sample = text[:65536]
     if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise TranscriptQAError(f"{name}: looks like a binary file (many control characters), "

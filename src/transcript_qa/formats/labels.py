@@ -74,12 +74,27 @@ def find_label(line: str) -> Label | None:
     return None
 
 
+_PERSON_TITLES = {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "HON", "SEN", "REP", "GOV",
+                  "SIR", "DAME", "LORD", "LADY", "SENATOR", "SECRETARY", "AMBASSADOR", "JUDGE"}
+
+
+def _looks_like_person(lab: Label) -> bool:
+    """`Ms. Heather McPherson (Edmonton Strathcona, NDP)`, `The Chair (Hon. Anthony Rota)`:
+    a one-off mixed-case label is a speaker when it opens with a title or carries a
+    parenthesised affiliation after two or more words."""
+    words = lab.label.split("(")[0].split()
+    if words and words[0].rstrip(".").upper() in _PERSON_TITLES and len(words) >= 2:
+        return True
+    return "(" in lab.label and len(words) >= 2
+
+
 class LabelPolicy:
     """Which label-shaped line starts of one document are speakers.
 
     Capitals count at the start of a paragraph, or anywhere once used twice; mixed case and
     `Q`-style count once used twice, or everywhere when most paragraphs or lines carry one
-    (a meeting transcript where some people speak once)."""
+    (a meeting transcript where some people speak once); a one-off mixed-case label at the
+    start of a paragraph counts when it looks like a person (`_looks_like_person`)."""
 
     def __init__(self, paragraphs: list[list[str]]):
         firsts = [find_label(p[0]) if p else None for p in paragraphs]
@@ -103,4 +118,6 @@ class LabelPolicy:
             return lab
         if lab.kind == "caps":
             return lab if first_in_paragraph or self.dense_lines else None
-        return lab if lab.kind == "mixed" and self.dense_mixed else None
+        if lab.kind != "mixed":
+            return None
+        return lab if self.dense_mixed or (first_in_paragraph and _looks_like_person(lab)) else None

@@ -192,7 +192,8 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
         if isinstance(data, dict) and isinstance(data.get("title"), str):
             title = " ".join(data["title"].split()) or None
     else:
-        keys = ", ".join(list(data)[:6]) if isinstance(data, dict) else type(data).__name__
+        keys = ", ".join(list(data)[:6]) if isinstance(data, dict) else (
+            "a string" if isinstance(data, str) else "a number, boolean or null")
         raise TranscriptQAError(f"JSON of an unknown shape (top level: {keys}); expected {SHAPES}.")
     if not groups:
         raise TranscriptQAError(f"{kind} JSON without any text to index; expected {SHAPES}.")
