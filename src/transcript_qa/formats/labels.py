@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 _L = r"[^\W\d_]"  # any letter; case is checked on the match (Python's re has no \p{Lu})
 _CAPS = re.compile(
-    rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[^\W_][\w.'’\-]*){{0,5}})[ \t\xa0]{{0,2}}:(?:\s+|$)"
+    rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[^\W_][\w.'’\-]*){{0,5}})[ \t\xa0]{{0,2}}(?P<colon>:)(?:\s|$)"
 )
 _MIXED = re.compile(
     rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[\w.'’\-&]+){{0,5}}"
-    r"(?:[ \t\xa0]*\((?:[^()\n]|\([^()\n]{0,80}\)){1,120}\))?)[ \t\xa0]{0,2}:(?:\s+|$)"
+    r"(?:[ \t\xa0]*\((?:[^()\n]|\([^()\n]{0,80}\)){1,120}\))?)[ \t\xa0]{0,2}(?P<colon>:)(?:\s|$)"
 )
-_QA = re.compile(r"(?P<label>[QA])(?:[ \t]*\xa0\s*|\t\s*|\.[ \t\xa0]+)(?=\S)")
+_QA = re.compile(r"(?P<label>[QA])(?P<colon>[ \t]*\xa0|\t|\.[ \t\xa0])\s*(?=\S)")
 _MD_PREFIX = re.compile(r"[ \t]*(?:[-*+][ \t]+|>{1,2}[ \t]*)?")
 
 NOT_LABELS = {
@@ -70,7 +70,12 @@ def find_label(line: str) -> Label | None:
             return None
         if kind == "mixed" and label == label.upper():
             continue  # an all-caps label the caps rule refused (too many words)
-        return Label(kind, label, offset + m.end())
+        end = offset + m.end("colon")
+        if line[end:end + 2] in ("**", "__"):  # `**AB:** text`
+            end += 2
+        while end < len(line) and line[end].isspace():
+            end += 1
+        return Label(kind, label, end)
     return None
 
 
