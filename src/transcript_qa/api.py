@@ -37,19 +37,25 @@ class TranscriptQA:
         if self._encoder is None:
             with self._lock:
                 if self._encoder is None:
-                    from .embed import Encoder
+                    from .embed import load_encoder
 
-                    log.info("loading model %s", self.cfg.model)
-                    self._encoder = Encoder(self.cfg.model, self.cfg.threads, self.cfg.batch_size)
+                    c = self.cfg
+                    log.info("loading model %s (%s backend)", c.model, c.backend)
+                    self._encoder = load_encoder(
+                        c.model, c.backend, c.cache_dir / "encoders", c.threads, c.batch_size
+                    )
         return self._encoder
 
     def build_index(self, progress: index_mod.Progress | None = None,
                     force: bool = False) -> index_mod.BuildReport:
         """Bring `index/` up to date with `transcripts/` and switch to the new version."""
         with self._lock:
-            report = index_mod.build(self.cfg, lambda: self.encoder, progress, force)
-            if self._index is None or self._index.version != report.version:
+            if force:
+                report = index_mod.build(self.cfg, lambda: self.encoder, progress, force=True)
                 self._index = index_mod.load(self.cfg)
+                return report
+            index, report = index_mod.ensure(self.cfg, lambda: self.encoder, progress)
+            self._index = index  # readers holding the old Index finish on it; new ones switch
             return report
 
     @property
@@ -58,10 +64,7 @@ class TranscriptQA:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    if not index_mod.status(self.cfg).fresh:
-                        self.build_index()
-                    else:
-                        self._index = index_mod.load(self.cfg)
+                    self._index, _ = index_mod.ensure(self.cfg, lambda: self.encoder)
         return self._index  # type: ignore[return-value]
 
     def status(self) -> index_mod.Status:

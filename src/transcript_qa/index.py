@@ -10,6 +10,7 @@ others are copied from the previous version. FAISS row i is SQLite unit id i.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .embed import Encoder
 
 INDEX_FORMAT = 1
+log = logging.getLogger("transcript_qa")
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
 
@@ -231,6 +233,7 @@ def _build_locked(
         not force and old is not None and old_dir is not None
         and old.get("format_version") == FORMAT_VERSION
         and old.get("model") == model_identity(cfg.model)
+        and _validates(old_dir)
     )
     old_entries: dict[str, dict[str, Any]] = old.get("transcripts", {}) if reusable else {}
 
@@ -324,6 +327,16 @@ def _build_locked(
     report.version = version
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _validates(version_dir: Path) -> bool:
+    """Only a version that loads cleanly may donate vectors to the next one."""
+    try:
+        Index(version_dir).close()
+        return True
+    except TranscriptQAError as exc:
+        log.warning("previous index not reused: %s", exc)
+        return False
 
 
 def _copy_transcripts(db: sqlite3.Connection, old_db: Path, ids: list[str]) -> None:
@@ -550,6 +563,29 @@ def _turn(r: tuple) -> Turn:
         transcript_id=r[0], number=r[1], speaker=r[2], speaker_name=r[3], speaker_role=r[4],
         text=r[5], start_char=r[6], end_char=r[7], utterance=r[8], start=r[9], end=r[10],
     )
+
+
+def ensure(
+    cfg: Config, encoder_factory: Callable[[], "Encoder"], progress: Progress | None = None,
+) -> tuple[Index, BuildReport]:
+    """The live index, built when missing or stale and rebuilt when it does not validate.
+
+    A broken index (truncated FAISS file, corrupt SQLite, counts or ids that disagree, a
+    manifest from another model or format) is never served: it is logged and rebuilt from
+    `transcripts/`.
+    """
+    st = status(cfg)
+    if st.fresh:
+        report = _report_fresh(cfg)
+    else:
+        log.info("index needs a build: %s", "; ".join(st.reasons))
+        report = build(cfg, encoder_factory, progress)
+    try:
+        return load(cfg), report
+    except TranscriptQAError as exc:
+        log.warning("index unusable, rebuilding from transcripts: %s", exc)
+    report = build(cfg, encoder_factory, progress, force=True)
+    return load(cfg), report
 
 
 def load(cfg: Config) -> Index:
