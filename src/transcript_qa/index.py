@@ -36,6 +36,7 @@ INDEX_FORMAT = 1
 log = logging.getLogger("transcript_qa")
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
+EMBED_CHUNK = 512  # units per encode call: batches well, and progress shows often
 
 _SCHEMA = """
 CREATE TABLE transcripts (
@@ -278,27 +279,28 @@ def _build_locked(
             _copy_transcripts(db, old_dir / "store.sqlite", keep)
         new_units = [(t, build_units(t.turns)) for t in parsed]
         n_new = sum(len(u) for _, u in new_units)
+        log.info("building %s: %d transcripts reused, %d parsed, %d units to embed",
+                 version, len(keep), len(parsed), n_new)
         if n_new:
             encoder = encoder_factory()
         dim = encoder.dim if encoder else int((old or {}).get("dim", 0))
         next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        done = 0
-        for t, units in new_units:
+        for t, _ in new_units:
             _insert_transcript(db, t)
-            texts = [u.text for u in units]
-            vecs = np.zeros((0, dim), dtype=np.float32)
-            for i in range(0, len(texts), 1024):
-                chunk = encoder.encode(texts[i : i + 1024])  # type: ignore[union-attr]
-                vecs = np.vstack([vecs, chunk])
-                done += len(chunk)
-                if progress:
-                    progress(done, n_new, f"embedding {t.id}")
+        # One stream of units across transcripts: big batches, no per-transcript overhead.
+        flat_units = [u for _, units in new_units for u in units]
+        for i in range(0, n_new, EMBED_CHUNK):
+            chunk = flat_units[i : i + EMBED_CHUNK]
+            vecs = encoder.encode([u.text for u in chunk])  # type: ignore[union-attr]
             db.executemany(
                 "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(next_id + i, u.transcript_id, u.utterance, u.turn_first, u.turn_last, u.text,
-                  v.tobytes()) for i, (u, v) in enumerate(zip(units, vecs))],
+                [(next_id + i + j, u.transcript_id, u.utterance, u.turn_first, u.turn_last,
+                  u.text, v.tobytes()) for j, (u, v) in enumerate(zip(chunk, vecs))],
             )
-            next_id += len(units)
+            done = i + len(chunk)
+            log.info("embedded %d/%d units", done, n_new)
+            if progress:
+                progress(done, n_new, chunk[-1].transcript_id)
         report.embedded_units = n_new
         db.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
         db.commit()
@@ -307,6 +309,7 @@ def _build_locked(
         report.total_turns = db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.close()
+        log.info("writing FAISS index (%d vectors)", len(vectors))
         _write_faiss(vectors, dim, tmp / "vectors.faiss")
         manifest = {
             "version": version, "format_version": FORMAT_VERSION,
@@ -317,8 +320,8 @@ def _build_locked(
         }
         _write_json(tmp / "manifest.json", manifest)
         _fsync_dir(tmp)
-        final = index_dir / version
-        os.rename(tmp, final)
+        log.info("switching to %s", version)
+        os.rename(tmp, index_dir / version)
         _switch_current(index_dir, version)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
