@@ -20,9 +20,12 @@ QMSUM_DEV = DATA / "qmsum-dev"
 
 @pytest.fixture(scope="session")
 def encoder():
-    from transcript_qa.embed import Encoder
+    """The encoder users get by default (ONNX export of the packaged model, cached per user)."""
+    from transcript_qa.config import load_config
+    from transcript_qa.embed import load_encoder
 
-    return Encoder()
+    cfg = load_config(env={})
+    return load_encoder(cfg.model, cfg.backend, cfg.cache_dir / "encoders")
 
 
 def make_qa(tmp: Path, files: list[Path], encoder=None):

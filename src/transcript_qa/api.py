@@ -7,6 +7,7 @@ not need the model never imports it.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -37,19 +38,25 @@ class TranscriptQA:
         if self._encoder is None:
             with self._lock:
                 if self._encoder is None:
-                    from .embed import Encoder
+                    from .embed import load_encoder
 
-                    log.info("loading model %s", self.cfg.model)
-                    self._encoder = Encoder(self.cfg.model, self.cfg.threads, self.cfg.batch_size)
+                    c = self.cfg
+                    log.info("loading model %s (%s backend)", c.model, c.backend)
+                    self._encoder = load_encoder(
+                        c.model, c.backend, c.cache_dir / "encoders", c.threads, c.batch_size
+                    )
         return self._encoder
 
     def build_index(self, progress: index_mod.Progress | None = None,
                     force: bool = False) -> index_mod.BuildReport:
         """Bring `index/` up to date with `transcripts/` and switch to the new version."""
         with self._lock:
-            report = index_mod.build(self.cfg, lambda: self.encoder, progress, force)
-            if self._index is None or self._index.version != report.version:
+            if force:
+                report = index_mod.build(self.cfg, lambda: self.encoder, progress, force=True)
                 self._index = index_mod.load(self.cfg)
+                return report
+            index, report = index_mod.ensure(self.cfg, lambda: self.encoder, progress)
+            self._index = index  # readers holding the old Index finish on it; new ones switch
             return report
 
     @property
@@ -58,10 +65,7 @@ class TranscriptQA:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    if not index_mod.status(self.cfg).fresh:
-                        self.build_index()
-                    else:
-                        self._index = index_mod.load(self.cfg)
+                    self._index, _ = index_mod.ensure(self.cfg, lambda: self.encoder)
         return self._index  # type: ignore[return-value]
 
     def status(self) -> index_mod.Status:
@@ -134,17 +138,19 @@ class TranscriptQA:
 
     def search(self, question: str, k: int | None = None, speaker: str | None = None,
                transcript: str | Iterable[str] | None = None) -> list[Passage]:
-        return self._searcher().search(question, k or self.cfg.k, self._filters(speaker, transcript))
+        question = clean_text(question)
+        return self._searcher().search(question, _check_k(self.cfg.k if k is None else k),
+                                       self._filters(speaker, transcript))
 
     def ask(self, question: str, k: int | None = None, speaker: str | None = None,
             transcript: str | Iterable[str] | None = None) -> Answer:
         from .answer import answer
         from .search import check_question
 
-        question = check_question(question)
+        question = check_question(clean_text(question))
         t0 = time.perf_counter()
         filters = self._filters(speaker, transcript)
-        passages = self._searcher().search(question, k or self.cfg.k, filters)
+        passages = self._searcher().search(question, _check_k(self.cfg.k if k is None else k), filters)
         t1 = time.perf_counter()
         result = answer(question, passages, self.encoder, self.index)
         result.timings = {"search": t1 - t0, "answer": time.perf_counter() - t1}
@@ -182,6 +188,24 @@ class TranscriptQA:
 
     def title(self, transcript_id: str) -> str:
         return self.index.titles.get(transcript_id, transcript_id)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_K = 100
+
+
+def clean_text(text: object) -> str:
+    """User text as safe str: no control characters, no lone surrogates (invalid Unicode)."""
+    if not isinstance(text, str):
+        raise TranscriptQAError("The question must be text.")
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub(" ", text)
+
+
+def _check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise TranscriptQAError(f"The number of passages must be between 1 and {MAX_K}, got {k!r}.")
+    return k
 
 
 def parse(path: str | Path, fmt: str | None = None):

