@@ -223,7 +223,8 @@ def test_whisperx_speakers_and_word_times():
     assert [(x.speaker, x.speaker_name, x.start, x.end) for x in t.turns] == [
         ("SPEAKER_00", "Speaker 0", 0.031, 2.112), ("SPEAKER_01", "Speaker 1", 2.5, 8.0),
         ("SPEAKER_00", "Speaker 0", 8.3, 9.0), ("Unknown", "Unknown", 9.2, 9.9)]
-    assert t.turns[1].text == "By rowing boat, in any weather, twice a week. The supply boat came monthly."
+    assert t.turns[1].text == ("By rowing boat, in any weather, twice a week. "
+                               "The supply boat came monthly.")
 
 
 def test_plain_turn_list_keeps_one_turn_per_item():

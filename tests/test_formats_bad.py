@@ -77,12 +77,14 @@ def test_huge_single_line_json_is_fine(tmp_path):
 
 
 @pytest.mark.parametrize("content, reason", [
-    ('{"meeting": "harbour", "minutes": []}', "JSON of an unknown shape (top level: meeting, minutes)"),
+    ('{"meeting": "harbour", "minutes": []}',
+     "JSON of an unknown shape (top level: meeting, minutes)"),
     ('"just a string"', "JSON of an unknown shape (top level: a string)"),
     ('[1, 2, 3]', "turns JSON without any text to index"),
     ('{"segments": [{"start": 0, "end": 1}]}', "whisper JSON without any text to index"),
     ('{"results": {"channels": []}}', "deepgram JSON without any text to index"),
-    ('{"segments": [{"text": "hi"}', "not valid JSON (Expecting ',' delimiter at line 1, column 29)"),
+    ('{"segments": [{"text": "hi"}',
+     "not valid JSON (Expecting ',' delimiter at line 1, column 29)"),
     ("[" * 100_000, "JSON nested too deeply"),
 ])
 def test_json_of_the_wrong_shape(tmp_path, content, reason):

@@ -87,7 +87,8 @@ LABELS = ["ALICE", "BOB", "MR. LEE", "DR. O'NEIL", "SPEAKER 2"]
 def test_press_turns_round_trip(turns, sep):
     source = sep.join(f"{label}: {text}" for label, text in turns) + "\n"
     t = PARSERS["press"](source, "t", "")
-    assert [(x.speaker, x.text) for x in t.turns] == [(lab, " ".join(s.split())) for lab, s in turns]
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        (lab, " ".join(s.split())) for lab, s in turns]
     check(source, t)
 
 

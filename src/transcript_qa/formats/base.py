@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model import Speaker, Transcript, Turn
 
@@ -39,7 +40,7 @@ class Paragraph:
     end: int  # exclusive, trailing whitespace excluded
     text: str  # source[start:end]
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         return [ln.strip() for ln in self.text.split("\n") if ln.strip()]
 
@@ -168,7 +169,9 @@ class Piece:
     end: float | None = None
 
 
-def group_pieces(pieces: list[Piece], max_words: int = 150, pause: float = 2.0) -> list[list[Piece]]:
+def group_pieces(
+    pieces: list[Piece], max_words: int = 150, pause: float = 2.0,
+) -> list[list[Piece]]:
     """Consecutive pieces of one speaker form a turn. A long run of one speaker breaks where a
     sentence ends after `max_words` words or before a pause of `pause` seconds (unpunctuated
     captions: at a pause once `max_words` is reached; never beyond 3x `max_words`), so a

@@ -7,7 +7,8 @@ non-breaking spaces and no colon (also `Q.`/`A.` and tabs), and any of these wra
 Markdown (`- **AB:** text`, `**AB**: text`, `> AB: text`, `>> AB:` caption markers).
 A line that merely contains a colon ("Note: ...", "Attendees: ...") is not a label:
 header words are refused outright, and mixed-case and `Q`-style labels count only when the
-document uses them twice or labels most of its paragraphs or lines.
+document uses them twice or labels most of its paragraphs or lines, or (mixed case, at the
+start of a paragraph) when they look like a person: `Ms. ...`, `Name (Affiliation)`.
 Not handled: labels after the text, or a bare name on its own line without a colon.
 """
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 _L = r"[^\W\d_]"  # any letter; case is checked on the match (Python's re has no \p{Lu})
 _CAPS = re.compile(
-    rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[^\W_][\w.'’\-]*){{0,5}})[ \t\xa0]{{0,2}}(?P<colon>:)(?:\s|$)"
+    rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[^\W_][\w.'’\-]*){{0,5}})"
+    r"[ \t\xa0]{0,2}(?P<colon>:)(?:\s|$)"
 )
 _MIXED = re.compile(
     rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[\w.'’\-&]+){{0,5}}"
@@ -54,8 +57,11 @@ def _mask(line: str) -> tuple[str, int]:
     return masked[lead:], n + lead
 
 
+@lru_cache(maxsize=32768)
 def find_label(line: str) -> Label | None:
     """The label a line starts with, if it has the shape of one (the policy decides)."""
+    if line.find(":", 0, 400) < 0 and "Q" not in line[:8] and "A" not in line[:8]:
+        return None  # the common case: no colon near the start, not a `Q`/`A` line
     rest, offset = _mask(line)
     if not rest or not rest[0].isupper():
         return None

@@ -38,7 +38,9 @@ from .labels import REPORTER, Label, LabelPolicy
 _PARTICIPANT = re.compile(
     r"^(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){1,4}), (?P<role>\S.{2,300})$"
 )
-_ALIAS = re.compile(r"(?P<name>[A-Z][\w.'’\-]+(?:[ \t]+[A-Z][\w.'’\-]+){0,3})[ \t]*\((?P<abbr>[A-Z]{1,5})\)")
+_ALIAS = re.compile(
+    r"(?P<name>[A-Z][\w.'’\-]+(?:[ \t]+[A-Z][\w.'’\-]+){0,3})[ \t]*\((?P<abbr>[A-Z]{1,5})\)"
+)
 _ROSTER = re.compile(
     r"^[\W_]*(?:attendees|participants|present|speakers|panel(?:ists)?|guests|hosts?)[\W_]*:"
     r"[\W_]*(?P<names>.+)$", re.IGNORECASE,

@@ -115,8 +115,8 @@ def parse_kind(source: str, transcript_id: str, path: str, kind: str) -> Transcr
             if text.strip():
                 pieces.append(Piece(speaker, text, start, e, t0, t1))
     turns = [turn_from_pieces(g, transcript_id) for g in group_pieces(pieces)]
-    title = " ".join(getattr(doc, "header_text", "").strip(" -–—:\t").split()) if kind == "vtt" else ""
-    title = title or title_from_id(transcript_id)
+    header = getattr(doc, "header_text", "") if kind == "vtt" else ""  # `WEBVTT - Title`
+    title = " ".join(header.strip(" -–—:\t").split()) or title_from_id(transcript_id)
     return make_transcript(transcript_id, title, path, kind, turns)
 
 

@@ -19,8 +19,9 @@ from .base import UNKNOWN, make_transcript, normalise, resolve_speaker, title_fr
 from .labels import find_label
 
 _TS = r"-?\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
+_BARE = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS_LINE = re.compile(
-    rf"^[ \t]*(?:\[(?P<b>{_TS})\]|\((?P<p>{_TS})\)|(?P<bare>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d{{1,3}})?)(?=[ \t]|$))[ \t]*"
+    rf"^[ \t]*(?:\[(?P<b>{_TS})\]|\((?P<p>{_TS})\)|(?P<bare>{_BARE})(?=[ \t]|$))[ \t]*"
 )
 _META = re.compile(r"^_\w+[ \t]*:")
 
