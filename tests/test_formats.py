@@ -22,7 +22,7 @@ FIX = Path(__file__).parent / "fixtures"
 WH = FORMATS / "wh_press_briefing_2023-11-30.md"
 SPACELOG = FORMATS / "spacelog_mercury_redstone3_PAO.txt"
 DEEPGRAM = FORMATS / "deepgram_preamble_response.json"
-GOOD_FIXTURES = ["interview.srt", "lecture.vtt", "whisper.json", "whisperx.json", "turns.json",
+GOOD_FIXTURES = ["interview.srt", "lecture.vtt", "youtube_auto.vtt", "whisper.json", "whisperx.json", "turns.json",
                  "harbour_notes.md", "ops_log.txt", "spacelog_blocks.txt", "windows1252.txt",
                  "latin1.srt", "utf16_bom.txt"]
 
@@ -168,6 +168,20 @@ def test_vtt_voice_tags_labels_headers_and_entities():
     joined = " ".join(texts(t))
     for header in ("Kind", "Language", "NOTE", "Produced by hand", "::cue", "intro-1", "-->"):
         assert header not in joined
+
+
+def test_roll_up_captions_are_read_once():
+    t = parse_file(FIX / "youtube_auto.vtt")  # yt-dlp's automatic captions
+    assert [(x.speaker_name, x.start, x.end, x.text) for x in t.turns] == [
+        ("Unknown", 0.0, 8.0, "welcome back to the channel today we walk the tide line at low water")]
+
+
+def test_repeated_cues_in_ordinary_subtitles_are_kept(tmp_path):
+    f = tmp_path / "no.srt"
+    f.write_text("1\n00:00:01,000 --> 00:00:02,000\nNo.\n\n"
+                 "2\n00:00:02,000 --> 00:00:03,000\nNo.\n\n"
+                 "3\n00:00:03,000 --> 00:00:04,000\nAbsolutely not.\n", encoding="utf-8")
+    assert [x.text for x in parse_file(f).turns] == ["No. No. Absolutely not."]
 
 
 def test_unlabelled_captions_become_unknown_turns_at_sentence_ends(tmp_path):

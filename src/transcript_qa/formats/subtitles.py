@@ -8,7 +8,8 @@ source lines, so they are found in order after their timing line), speakers from
 rules as press text), HTML entities and cue tags decoded, and tiny consecutive cues of one
 speaker merged into turns (`base.group_pieces`), since captions split sentences.
 A cue line without a speaker continues the previous speaker; a file without any is
-"Unknown" throughout.
+"Unknown" throughout. Roll-up captions (YouTube's automatic ones: inline `<00:00:01.500><c>`
+word timings, each cue repeating the previous cue's last line) are read once, not twice.
 
 Offsets: a turn spans from its first cue line's text to its last one's end, so the slice
 also holds the timing lines and tags between merged cues; `source_view` decodes a slice
@@ -65,6 +66,15 @@ def _read(source: str, kind: str):
         raise TranscriptQAError(f"not {what}: {exc}") from None
 
 
+def _rolling(cues: list[list[str]]) -> bool:
+    """Roll-up captions (YouTube's automatic ones) repeat each cue's last line as the next
+    cue's first: then a line equal to the one just read is a repeat, not speech."""
+    said = [[x for ln in cue if (x := " ".join(cue_text(ln).split()))] for cue in cues]
+    pairs = [(a, b) for a, b in zip(said, said[1:]) if a and b]
+    rolled = sum(b[0] == a[-1] and len(b) > 1 for a, b in pairs)  # repeat, then a new line
+    return rolled >= 2 and rolled >= 0.2 * len(pairs)
+
+
 def parse_kind(source: str, transcript_id: str, path: str, kind: str) -> Transcript:
     doc = _read(source, kind)
     lines = _source_lines(source)
@@ -92,8 +102,9 @@ def parse_kind(source: str, transcript_id: str, path: str, kind: str) -> Transcr
     policy = LabelPolicy([[texts[i].strip() for i in idx] for _, idx in cues])
     voices = {" ".join(v.group("name").split()) for _, idx in cues for i in idx
               if (v := _VOICE.match(texts[i]))}
+    rolling = _rolling([[texts[i] for i in idx] for _, idx in cues])
     pieces: list[Piece] = []
-    speaker = ""
+    speaker, last = "", ""
     for cap, idx in cues:
         t0 = cap.start_time.in_milliseconds() / 1000.0  # type: ignore[attr-defined]
         t1 = cap.end_time.in_milliseconds() / 1000.0  # type: ignore[attr-defined]
@@ -112,8 +123,10 @@ def parse_kind(source: str, transcript_id: str, path: str, kind: str) -> Transcr
             while start < e and source[start].isspace():
                 start += 1
             text = cue_text(source[start:e])
-            if text.strip():
+            said = " ".join(text.split())
+            if said and not (rolling and said == last):
                 pieces.append(Piece(speaker, text, start, e, t0, t1))
+                last = said
     turns = [turn_from_pieces(g, transcript_id) for g in group_pieces(pieces)]
     header = getattr(doc, "header_text", "") if kind == "vtt" else ""  # `WEBVTT - Title`
     title = " ".join(header.strip(" -–—:\t").split()) or title_from_id(transcript_id)
