@@ -299,6 +299,18 @@ def test_plain_lines_without_blank_lines_are_turns(tmp_path):
         ("Alice", "hi there"), ("Bob", "hello"), ("Alice", "how are you?")]
 
 
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_line_endings(tmp_path, eol):
+    f = tmp_path / "chat.txt"
+    f.write_bytes(eol.join(["Title", "", "ALICE: hi there", "BOB: hello", "", "ALICE: more",
+                            "still Alice", ""]).encode())
+    t = parse_file(f)
+    assert t.title == "Title"
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        ("ALICE", "hi there"), ("BOB", "hello"), ("ALICE", "more still Alice")]
+    assert_verified(f, t)
+
+
 def test_text_without_any_labels_is_unknown_paragraphs(tmp_path):
     f = tmp_path / "lecture.txt"
     f.write_text("Opening lecture\n\nWelcome, everyone.\n\nToday: tides.\n", encoding="utf-8")

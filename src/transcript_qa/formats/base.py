@@ -23,7 +23,8 @@ _HONORIFICS = {
 
 def normalise(text: str) -> str:
     """Collapse blanks inside paragraphs to one space and paragraph breaks to one blank line."""
-    paragraphs = (" ".join(p.split()) for p in _BLANK_LINE.split(text.replace("\r\n", "\n")))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = (" ".join(p.split()) for p in _BLANK_LINE.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
 
@@ -42,15 +43,15 @@ class Paragraph:
 
     @cached_property
     def lines(self) -> list[str]:
-        return [ln.strip() for ln in self.text.split("\n") if ln.strip()]
+        return [ln.strip() for ln in re.split(r"\r\n|\r|\n", self.text) if ln.strip()]
 
 
 def paragraphs(source: str) -> list[Paragraph]:
-    """Split on blank lines, keeping exact offsets (CRLF-safe: `\\r` counts as whitespace)."""
+    """Split on blank lines, keeping exact offsets (LF, CRLF and old-Mac CR line ends)."""
     out: list[Paragraph] = []
     pos = 0
     text = source
-    for m in re.finditer(r"(?:\r?\n[^\S\n]*){2,}", text):
+    for m in re.finditer(r"(?:(?:\r\n|\r|\n)[^\S\r\n]*){2,}", text):
         _add_paragraph(out, text, pos, m.start())
         pos = m.end()
     _add_paragraph(out, text, pos, len(text))

@@ -168,8 +168,8 @@ def _blocks(paras: list[Paragraph], policy: LabelPolicy) -> list[_Block]:
     for p in paras:
         start, text_start, label = p.start, p.start, None
         first = True
-        for m in re.finditer(r"[^\n]+", p.text):
-            line = m.group().rstrip("\r")
+        for m in re.finditer(r"[^\r\n]+", p.text):
+            line = m.group()
             if not line.strip():
                 continue
             lab = policy.match(line, first)

@@ -53,8 +53,8 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
     current: list | None = None
     ts: float | None = None
     header: list[str] = []
-    for m in re.finditer(r"[^\n]+", source):
-        line = m.group().rstrip("\r")
+    for m in re.finditer(r"[^\r\n]+", source):
+        line = m.group()
         if not line.strip():
             continue
         start, end = m.start(), m.start() + len(line.rstrip())
