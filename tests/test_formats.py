@@ -24,7 +24,7 @@ SPACELOG = FORMATS / "spacelog_mercury_redstone3_PAO.txt"
 DEEPGRAM = FORMATS / "deepgram_preamble_response.json"
 GOOD_FIXTURES = ["interview.srt", "lecture.vtt", "youtube_auto.vtt", "whisper.json", "whisperx.json", "turns.json",
                  "harbour_notes.md", "ops_log.txt", "spacelog_blocks.txt", "windows1252.txt",
-                 "latin1.srt", "utf16_bom.txt"]
+                 "latin1.srt", "utf16_bom.txt", "rev_export.txt"]
 
 
 def texts(t):
@@ -290,6 +290,14 @@ def test_press_mixed_case_labels_and_note_lines(tmp_path):
         "The Chair (Hon. Anthony Rota (Nipissing, Lib.))",
         "Ms. Heather McPherson (Edmonton Strathcona, NDP)", "Project Manager", "Project Manager"]
     assert "clerk" not in " ".join(texts(t)) and t.title == "Committee hearing"
+
+
+def test_time_in_the_label_becomes_the_start(tmp_path):
+    t = parse_file(FIX / "rev_export.txt")
+    assert t.title == "Harbour podcast, episode 12"
+    assert [(x.speaker, x.start) for x in t.turns] == [
+        ("Speaker 1", 0.0), ("Keeper Dan", 7.0), ("Speaker 1", 3735.0), ("Keeper Dan", 3740.0)]
+    assert t.turns[3].text == "The lamp. We went from kerosene to electric in 1958."
 
 
 def test_plain_lines_without_blank_lines_are_turns(tmp_path):

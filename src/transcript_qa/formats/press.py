@@ -2,17 +2,20 @@
 
 Handles: YAML front matter (title, `speakers:`), site boilerplate around a web-page copy
 (repeated site-name lines, navigation, "Back to top", footers), a title (front matter,
-first heading or first short line) and `Name, Role` / `Name (AB)` participant lines before
-the first turn, names in the title for labels such as `MS. JEAN-PIERRE`, labels at the start
-of a paragraph or of a line (meeting notes: `AB: text` on consecutive lines, bullets, bold),
-hard-wrapped lines, unlabelled paragraphs continuing the previous speaker, `--` fragments
-(separate turns, one utterance via `base.assign_utterances`), and lines that are not speech:
-times (`1:26 P.M. EST`), `END`, stand-alone stage notes (`(Cross-talk.)`), `Note: ...`,
-headings and rules. Those end the running turn (a turn's text is always its source slice);
-stage notes inside a paragraph (`Happy Thursday? (Laughs.)`) stay verbatim in the text.
+first heading or first short line) and `Name, Role` / `Name (AB)` / `Attendees: ...`
+participant lines before the first turn, names in the title for labels such as
+`MS. JEAN-PIERRE`, labels at the start of a paragraph or of a line (meeting notes: `AB: text`
+on consecutive lines, bullets, bold; rules in `labels.py`), hard-wrapped lines, a time in the
+label (`Speaker 1 (00:05):` in Rev-style exports: the label without it, the time as
+`start`), unlabelled paragraphs continuing the previous speaker, `--` fragments (separate
+turns, one utterance via `base.assign_utterances`), and lines that are not speech: times
+(`1:26 P.M. EST`), `END`, stand-alone stage notes (`(Cross-talk.)`), `Note: ...`, headings
+and rules. Those end the running turn (a turn's text is always its source slice); stage
+notes inside a paragraph (`Happy Thursday? (Laughs.)`) stay verbatim in the text.
 Unlabelled text after a heading becomes an "Unknown" turn; a file with no labels at all
 is one "Unknown" turn per paragraph.
-Not handled here: times, subtitle cues, JSON (other modules in `formats/`).
+Not handled here: timestamped logs, subtitle cues, JSON (other modules in `formats/`),
+Setext headings (`Title` over `=====`), tables.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from .base import (
     title_from_id,
 )
 from .labels import REPORTER, Label, LabelPolicy
+from .timestamped import seconds
 
 _PARTICIPANT = re.compile(
     r"^(?P<name>[A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){1,4}), (?P<role>\S.{2,300})$"
@@ -59,6 +63,7 @@ _STAGE = re.compile(r"^(?:\([^()\n]{1,80}\)|\[[^\[\]\n]{1,80}\])\.?$")
 _NOTE = re.compile(r"^(?:\*\*|__)?(?:editor['’]s\s+)?note\b", re.IGNORECASE)
 _RULE = re.compile(r"^(?:[-*_][ \t]*){3,}$")
 _NAME_BEFORE = re.compile(r"(?:^|\s)(?P<first>[A-Z][a-z][\w'’\-]*)(?:\s+(?P<mid>[A-Z]\.))?\s*$")
+_LABEL_TIME = re.compile(r"[ \t\xa0]*[(\[](?P<t>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)[)\]]$")
 _SEGMENT_SPLIT = re.compile(r"\s*(?:,|;|:|\band\b|\bby\b|\bwith\b|\s[–—-]\s)\s*")
 
 
@@ -240,7 +245,8 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
             raw.append((speaker, b.para.start, b.para.end))
             current = len(raw) - 1
 
-    title, directory, aliases = _header(header, meta, repeated, {lab for lab, _, _ in raw if lab})
+    labels = {_LABEL_TIME.sub("", lab) for lab, _, _ in raw if lab}
+    title, directory, aliases = _header(header, meta, repeated, labels)
     if not raw:  # no labels anywhere: every paragraph of text is an unknown speaker's
         texts = [b for b in header if _kind(b) == "text" and not _is_boilerplate(b.para, repeated)]
         body_texts = [b for b in texts if " ".join(b.para.text.split()) != title] or texts
@@ -252,6 +258,9 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
         text = normalise(source[start:end])
         if not text:
             continue
+        when = None
+        if m := _LABEL_TIME.search(label):  # `Speaker 1 (00:05):` (Rev, Descript exports)
+            label, when = label[:m.start()], seconds(m.group("t"))
         if not label:
             name, role = UNKNOWN, None
         elif label == "Q" and policy.counts["Q"] >= 2:
@@ -261,6 +270,7 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
         turns.append(Turn(
             transcript_id=transcript_id, number=0, speaker=label or UNKNOWN,
             speaker_name=name, speaker_role=role, text=text, start_char=start, end_char=end,
+            start=when,
         ))
     return make_transcript(
         transcript_id, title or title_from_id(transcript_id), path, "press", turns, directory,
