@@ -92,6 +92,18 @@ def test_briefing_times_and_stand_alone_stage_notes_are_not_speech(wh):
     assert any(x.text.endswith("(Laughter.) Sorry.") for x in wh.turns)
 
 
+def test_end_line_closes_the_transcript(tmp_path):
+    f = tmp_path / "briefing.txt"
+    f.write_text("Press Gaggle\n\n10:02 A.M. EDT\n\nMR. SMITH:  Good morning.\n\n"
+                 "Q\xa0\xa0\xa0 Any news?\n\nMR. SMITH:  None.\n\n(Laughter.)\n\n"
+                 "Q\xa0\xa0\xa0 Thanks.\n\nEND\xa0 10:15 A.M. EDT\n\n"
+                 "Share this page on social media\n", encoding="utf-8")
+    t = parse_file(f)
+    assert [(x.speaker_name, x.text) for x in t.turns] == [
+        ("Mr. Smith", "Good morning."), ("Reporter", "Any news?"), ("Mr. Smith", "None."),
+        ("Reporter", "Thanks.")]
+
+
 def test_briefing_hard_wrapped_lines_join_into_one_turn(wh):
     t = next(x for x in wh.turns if "Alice Dunnigan and Ethel Payne" in x.text)
     assert "in honor of Alice Dunnigan and Ethel Payne, the first two Black women" in t.text
