@@ -16,7 +16,7 @@ Q = "How much has the U.S. government spent on anti-trafficking programs?"
 
 
 def test_queries_are_served_while_rebuilding(tmp_path, encoder):
-    qa = make_qa(tmp_path, [SEED, QMSUM_DEV / "transcripts" / "covid_0.txt"], encoder)
+    qa = make_qa(tmp_path, [SEED, QMSUM_DEV / "transcripts" / "education_2.txt"], encoder)
     qa.build_index()
     old_version = qa.index.version
     errors: list[BaseException] = []
@@ -30,6 +30,7 @@ def test_queries_are_served_while_rebuilding(tmp_path, encoder):
                 answers.append((qa.index.version, a.cited.turn.number))
             except BaseException as exc:  # noqa: BLE001 - any failure is the test's finding
                 errors.append(exc)
+            stop.wait(0.05)  # steady traffic, leaving the build some CPU
 
     threads = [threading.Thread(target=keep_asking) for _ in range(2)]
     for t in threads:
@@ -48,7 +49,7 @@ def test_queries_are_served_while_rebuilding(tmp_path, encoder):
 
 
 def test_two_processes_building_at_once(tmp_path, encoder):
-    qa = make_qa(tmp_path, [SEED, QMSUM_DEV / "transcripts" / "education_2.txt"], encoder)
+    qa = make_qa(tmp_path, [SEED], encoder)
     args = [str(EXE), "--transcripts", str(qa.cfg.transcripts_dir), "--index",
             str(qa.cfg.index_dir), "index", "--force"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
@@ -57,7 +58,7 @@ def test_two_processes_building_at_once(tmp_path, encoder):
     outs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     live = index_mod.load(qa.cfg)  # validates counts and ids
-    assert sorted(live.titles) == sorted([SEED.stem, "education_2"])
+    assert sorted(live.titles) == [SEED.stem]
     names = [p.name for p in qa.cfg.index_dir.iterdir()]
     assert not [n for n in names if n.startswith(".tmp-")]
     assert len([n for n in names if n.startswith("v-")]) <= 2

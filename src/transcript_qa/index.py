@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import numpy as np
 
 from . import formats
+from . import vectors as vectors_mod
 from .config import Config
 from .embed import model_identity
 from .errors import TranscriptQAError
@@ -135,6 +136,9 @@ def status(cfg: Config) -> Status:
         reasons.append("index format changed")
     if manifest.get("model") != model_identity(cfg.model):
         reasons.append(f"model changed to {cfg.model}")
+    wanted = vectors_mod.plan(int(manifest.get("n_units", 0)), cfg.index_type)["type"]
+    if manifest.get("index_type") != wanted:
+        reasons.append(f"index type changed to {wanted}")
     # Files that failed to parse are remembered too, so they do not trigger a rebuild per query.
     known: dict[str, dict[str, Any]] = {**manifest.get("skipped", {}),
                                         **manifest.get("transcripts", {})}
@@ -309,12 +313,14 @@ def _build_locked(
         report.total_turns = db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.close()
-        log.info("writing FAISS index (%d vectors)", len(vectors))
-        _write_faiss(vectors, dim, tmp / "vectors.faiss")
+        ann = vectors_mod.plan(len(vectors), cfg.index_type)
+        log.info("writing FAISS index (%d vectors, %s)", len(vectors), ann["type"])
+        vectors_mod.write(vectors_mod.build(vectors, dim, ann), tmp / "vectors.faiss")
+        del vectors
         manifest = {
             "version": version, "format_version": FORMAT_VERSION,
             "model": model_identity(cfg.model), "model_spec": cfg.model, "dim": dim,
-            "index_type": "flat-ip", "n_units": report.total_units,
+            "index_type": ann["type"], "ann": ann, "n_units": report.total_units,
             "n_turns": report.total_turns, "transcripts": entries, "skipped": skipped,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
@@ -374,17 +380,6 @@ def _all_vectors(db: sqlite3.Connection, dim: int) -> np.ndarray:
         return np.zeros((0, dim), dtype=np.float32)
     buf = b"".join(r[0] for r in rows)
     return np.frombuffer(buf, dtype=np.float32).reshape(len(rows), -1).copy()
-
-
-def _write_faiss(vectors: np.ndarray, dim: int, path: Path) -> None:
-    import faiss
-
-    index = faiss.IndexFlatIP(max(dim, 1))
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(path))
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -453,11 +448,13 @@ class Index:
         self.version = str(self.manifest.get("version", path.name))
         self.dim = int(self.manifest.get("dim", 0))
         self._local = threading.local()
+        self.ann: dict[str, Any] = self.manifest.get("ann") or {"type": "flat-ip"}
         try:
             self.faiss = faiss.read_index(str(path / "vectors.faiss"))
         except Exception as exc:  # faiss raises RuntimeError for truncated or garbage files
             raise TranscriptQAError(f"FAISS file in {path} is unreadable: {exc}") from None
         self._validate()
+        vectors_mod.prepare(self.faiss, self.ann)
         self.titles: dict[str, str] = dict(self.db.execute("SELECT id, title FROM transcripts"))
 
     @property
@@ -494,6 +491,13 @@ class Index:
             raise TranscriptQAError(f"Index {self.path.name} is inconsistent: {'; '.join(problems)}")
 
     # --- reads used by search and the UI
+
+    def dense_search(self, qvecs: np.ndarray, n: int, allowed: np.ndarray | None = None):
+        """Top-n (cosines, unit ids) per question vector, optionally within `allowed` ids."""
+        return vectors_mod.search(self.faiss, qvecs, n, allowed, self.ann)
+
+    def vectors(self, ids: list[int] | np.ndarray) -> np.ndarray:
+        return vectors_mod.reconstruct(self.faiss, np.asarray(ids, dtype=np.int64))
 
     def turns(
         self, transcript_id: str | None = None, speaker: str | None = None,
