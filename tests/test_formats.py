@@ -22,9 +22,10 @@ FIX = Path(__file__).parent / "fixtures"
 WH = FORMATS / "wh_press_briefing_2023-11-30.md"
 SPACELOG = FORMATS / "spacelog_mercury_redstone3_PAO.txt"
 DEEPGRAM = FORMATS / "deepgram_preamble_response.json"
-GOOD_FIXTURES = ["interview.srt", "lecture.vtt", "youtube_auto.vtt", "whisper.json", "whisperx.json", "turns.json",
-                 "harbour_notes.md", "ops_log.txt", "spacelog_blocks.txt", "windows1252.txt",
-                 "latin1.srt", "utf16_bom.txt", "rev_export.txt"]
+GOOD_FIXTURES = ["interview.srt", "lecture.vtt", "youtube_auto.vtt", "whisper.json",
+                 "whisperx.json", "turns.json", "harbour_notes.md", "ops_log.txt",
+                 "spacelog_blocks.txt", "windows1252.txt", "latin1.srt", "utf16_bom.txt",
+                 "rev_export.txt"]
 
 
 def texts(t):
@@ -90,6 +91,17 @@ def test_briefing_times_and_stand_alone_stage_notes_are_not_speech(wh):
     # stage notes inside speech stay verbatim
     assert wh.turns[2].text == "Happy Thursday? (Laughs.)"
     assert any(x.text.endswith("(Laughter.) Sorry.") for x in wh.turns)
+
+
+def test_state_department_style_question_labels(tmp_path):
+    f = tmp_path / "dpb.txt"
+    f.write_text("MR PRICE: Good afternoon.\n\nQUESTION: Thank you, Ned.\n\nMR PRICE: Sure.\n\n"
+                 "QUESTION: One more.\n\nQ  And a third, typed with two spaces.\n\n"
+                 "Q  Fourth.\n", encoding="utf-8")
+    assert [(x.speaker, x.speaker_name, x.text) for x in parse_file(f).turns] == [
+        ("MR PRICE", "Mr Price", "Good afternoon."), ("QUESTION", "Reporter", "Thank you, Ned."),
+        ("MR PRICE", "Mr Price", "Sure."), ("QUESTION", "Reporter", "One more."),
+        ("Q", "Reporter", "And a third, typed with two spaces."), ("Q", "Reporter", "Fourth.")]
 
 
 def test_end_line_closes_the_transcript(tmp_path):
@@ -185,7 +197,8 @@ def test_vtt_voice_tags_labels_headers_and_entities():
 def test_roll_up_captions_are_read_once():
     t = parse_file(FIX / "youtube_auto.vtt")  # yt-dlp's automatic captions
     assert [(x.speaker_name, x.start, x.end, x.text) for x in t.turns] == [
-        ("Unknown", 0.0, 8.0, "welcome back to the channel today we walk the tide line at low water")]
+        ("Unknown", 0.0, 8.0,
+         "welcome back to the channel today we walk the tide line at low water")]
 
 
 def test_repeated_cues_in_ordinary_subtitles_are_kept(tmp_path):

@@ -27,7 +27,9 @@ _MIXED = re.compile(
     rf"(?P<label>{_L}[\w.'’\-]*(?:[ \t\xa0]+[\w.'’\-&]+){{0,5}}"
     r"(?:[ \t\xa0]*\((?:[^()\n]|\([^()\n]{0,80}\)){1,120}\))?)[ \t\xa0]{0,2}(?P<colon>:)(?:\s|$)"
 )
-_QA = re.compile(r"(?P<label>[QA])(?P<colon>[ \t]*\xa0|\t|\.[ \t\xa0])\s*(?=\S)")
+_QA = re.compile(
+    r"(?P<label>[QA])(?P<colon>[ \t]*\xa0|\t|\.[ \t\xa0])\s*(?=\S)|(?P<q>Q)(?P<sp>[ \t]{2,})(?=\S)"
+)
 _MD_PREFIX = re.compile(r"[ \t]*(?:[-*+][ \t]+|>{1,2}[ \t]*)?")
 
 NOT_LABELS = {
@@ -36,9 +38,10 @@ NOT_LABELS = {
     "WHEN", "ATTENDEES", "PRESENT", "ABSENT", "APOLOGIES", "AGENDA", "SUBJECT", "TOPIC",
     "TOPICS", "TITLE", "RE", "FROM", "TO", "UPDATE", "UPDATED", "CORRECTION", "TAGS",
     "KEYWORDS", "SUMMARY", "DECISION", "DECISIONS", "ACTION", "ACTIONS", "ACTION ITEMS",
-    "NEXT STEPS", "WARNING", "TIP", "IMPORTANT", "EXAMPLE", "P.S", "PS", "ANSWER", "QUESTION",
+    "NEXT STEPS", "WARNING", "TIP", "IMPORTANT", "EXAMPLE", "P.S", "PS",
 }
-REPORTER = "Reporter"
+REPORTER = "Reporter"  # who `Q` and `QUESTION` are in a press briefing
+REPORTER_LABELS = {"Q", "QUESTION"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ def find_label(line: str) -> Label | None:
         m = rx.match(rest)
         if not m:
             continue
+        if kind == "qa" and m.group("q"):  # `Q  text`: two plain spaces, no colon
+            label, end = "Q", offset + m.end("sp")
+            return Label(kind, label, end)
         label = " ".join(m.group("label").split())
         if kind == "caps" and label != label.upper():
             continue  # mixed case: the mixed rule decides

@@ -36,7 +36,7 @@ from .base import (
     surname_key,
     title_from_id,
 )
-from .labels import REPORTER, Label, LabelPolicy
+from .labels import REPORTER, REPORTER_LABELS, Label, LabelPolicy
 from .timestamped import seconds
 
 _PARTICIPANT = re.compile(
@@ -263,7 +263,7 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
             label, when = label[:m.start()], seconds(m.group("t"))
         if not label:
             name, role = UNKNOWN, None
-        elif label == "Q" and policy.counts["Q"] >= 2:
+        elif label in REPORTER_LABELS and policy.counts[label] >= 2:
             name, role = REPORTER, None
         else:
             name, role = resolve_speaker(label, directory, aliases)
