@@ -11,6 +11,7 @@ from functools import cached_property
 
 from ..model import Speaker, Transcript, Turn
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")  # \s covers NBSP, so "\xa0\n" counts as blank
 _HONORIFICS = {
     "MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "PROFESSOR", "AMBASSADOR", "SECRETARY",
@@ -43,7 +44,7 @@ class Paragraph:
 
     @cached_property
     def lines(self) -> list[str]:
-        return [ln.strip() for ln in re.split(r"\r\n|\r|\n", self.text) if ln.strip()]
+        return [ln.strip() for ln in _LINE_END.split(self.text) if ln.strip()]
 
 
 def paragraphs(source: str) -> list[Paragraph]:

@@ -252,6 +252,7 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
         body_texts = [b for b in texts if " ".join(b.para.text.split()) != title] or texts
         raw = [("", b.para.start, b.para.end) for b in body_texts]
     turns: list[Turn] = []
+    resolved: dict[str, tuple[str, str | None]] = {}
     for label, start, end in raw:
         while start < end and source[start].isspace():
             start += 1
@@ -266,7 +267,9 @@ def parse(source: str, transcript_id: str, path: str = "") -> Transcript:
         elif label in REPORTER_LABELS and policy.counts[label] >= 2:
             name, role = REPORTER, None
         else:
-            name, role = resolve_speaker(label, directory, aliases)
+            if label not in resolved:
+                resolved[label] = resolve_speaker(label, directory, aliases)
+            name, role = resolved[label]
         turns.append(Turn(
             transcript_id=transcript_id, number=0, speaker=label or UNKNOWN,
             speaker_name=name, speaker_role=role, text=text, start_char=start, end_char=end,
