@@ -204,6 +204,24 @@ def test_citation_opens_its_turn_in_browse(page):
     assert page.locator("#tqa-browse .tqa-turn").count() == 42
 
 
+def test_example_questions_and_filters(page, app):
+    qa, _ = app
+    page.locator("#tqa-examples").get_by_text("What is a T visa?").click()  # fills and asks
+    card = page.locator("#tqa-result .tqa-card")
+    page.locator("#tqa-result .tqa-q").filter(has_text="T visa").wait_for()
+    assert "T visa" in card.locator(".tqa-answer-text").inner_text()
+    assert page.locator("#tqa-question textarea").input_value() == "What is a T visa?"
+
+    pick(page, "tqa-ask-speaker", "Sean McCormack")
+    page.locator("#tqa-k input[type=number]").fill("3")
+    page.locator("#tqa-k input[type=number]").press("Enter")
+    ask(page, "What did the spokesman ask about Mexico?")
+    names = page.locator("#tqa-result .tqa-cite .tqa-name, #tqa-result article header .tqa-name")
+    page.wait_for_function(
+        "document.querySelectorAll('#tqa-result .tqa-cite, #tqa-result article').length == 3")
+    assert set(names.all_inner_texts()) == {"Sean McCormack"}
+
+
 def test_hostile_question_is_shown_as_text_and_runs_nothing(page):
     q = "<img src=x onerror=\"window.__pwned='q'\"><script>window.__pwned='s'</script> T visa?"
     ask(page, q)

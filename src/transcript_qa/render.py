@@ -303,7 +303,7 @@ CSS = """
   transition: width .3s; }
 .tqa-progress-num { font-size: 0.85rem; font-variant-numeric: tabular-nums;
   color: var(--body-text-color-subdued); }
-.tqa-spinner { width: 14px; height: 14px; border-radius: 50%;
+.tqa-spinner { display: inline-block; flex: none; width: 14px; height: 14px; border-radius: 50%;
   border: 2px solid var(--color-accent); border-right-color: transparent;
   animation: tqa-spin 0.9s linear infinite; }
 @keyframes tqa-spin { to { transform: rotate(360deg); } }
@@ -400,7 +400,10 @@ details.tqa-ctx-toggle[open] .tqa-hide { display: inline; }
 .tqa-target { box-shadow: 0 0 0 2px var(--color-accent); background: var(--color-accent-soft); }
 
 /* upload */
-.tqa-upload-preview h3 { margin: 0 0 2px !important; }
+.tqa-upload-preview { padding: 18px 20px; border-radius: 14px;
+  background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
+.tqa-upload-preview h3 { margin: 0 0 2px; font-size: 1.15rem; font-weight: 600; }
+.tqa-sample .tqa-nb { color: var(--body-text-color); }
 .tqa-stat { margin: 10px 0 4px; }
 .tqa-people { list-style: none; padding: 0 !important; margin: 0 0 10px !important;
   display: flex; flex-wrap: wrap; gap: 4px 16px; }

@@ -244,7 +244,7 @@ def build(qa, startup: Startup):
     def on_confirm(path: str | None, name: str, replace: bool, sha: str | None,
                    progress=gr.Progress()):
         if not path or not sha:
-            return render.notice_html("Choose a transcript file first.", "error")
+            return render.notice_html("Choose a transcript file first.", "error"), gr.skip()
         try:
             startup.wait(progress)
             data = uploads.read_upload(path, cfg.max_upload_mb)
@@ -255,14 +255,16 @@ def build(qa, startup: Startup):
             t0 = time.perf_counter()
             saved, report = qa.save_upload(data, name, bool(replace), sha, step)
         except TranscriptQAError as exc:
-            return render.notice_html(str(exc), "error")
+            return render.notice_html(str(exc), "error"), gr.skip()
+        done = gr.Button(interactive=False)  # saved: a second click would change nothing
         if saved.name in report.errors:  # parsed at preview, so only if the file changed
             return render.notice_html(f"Saved {saved.name}, but it could not be indexed: "
-                                      f"{report.errors[saved.name]}", "error")
+                                      f"{report.errors[saved.name]}", "error"), done
         turns = len(qa.turns(saved.stem)) if saved.stem in qa.index.titles else 0
         return render.notice_html(
             f"Added {saved.name} ({turns} turns) to the transcripts folder and indexed it in "
-            f"{time.perf_counter() - t0:.1f} s. Ask about it now, or read it in Browse.", "ok")
+            f"{time.perf_counter() - t0:.1f} s. Ask about it now, or read it in Browse.",
+            "ok"), done
 
     # --- API (same JSON as the CLI's --json)
 
@@ -388,7 +390,8 @@ def build(qa, startup: Startup):
             trigger(preview, [up_file, up_name],
                     [up_preview, up_replace, up_confirm, up_sha, up_result],
                     trigger_mode="always_last", **private)
-        up_confirm.click(on_confirm, [up_file, up_name, up_replace, up_sha], up_result,
+        up_confirm.click(on_confirm, [up_file, up_name, up_replace, up_sha],
+                         [up_result, up_confirm],
                          concurrency_limit=1, concurrency_id="upload", **private).then(
             refresh, None, lists, show_progress="hidden", **private)
 
