@@ -335,3 +335,32 @@ def test_transcript_with_markup_renders_as_text(page, tmp_path):
         assert literal in text
     assert result.locator("script, img, b").count() == 0
     page.wait_for_timeout(300)  # give a would-be onerror handler time to fire
+
+
+def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(
+        tmp_path_factory, encoder, browser, tmp_path):
+    """An empty transcripts folder is not a dead end: the page says so, and uploading the
+    first transcript builds the index and makes it answerable without a restart."""
+    from transcript_qa import ui
+
+    qa = make_qa(tmp_path_factory.mktemp("empty"), [], encoder)
+    demo, url = ui.serve(qa, block=False, server_port=free_port())
+    try:
+        pg = browser.new_page()
+        pg.set_default_timeout(TIMEOUT)
+        pg.goto(url)
+        pg.locator("#tqa-banner .tqa-status-error", has_text="No transcripts yet").wait_for()
+        f = tmp_path / "town-hall.txt"
+        f.write_text(TOWN_HALL, encoding="utf-8")
+        upload(pg, f)
+        pg.locator("#tqa-upload-preview .tqa-nturns").wait_for()
+        pg.locator("#tqa-upload-confirm").click()
+        pg.locator("#tqa-upload-result .tqa-ok").wait_for()
+        pg.locator("#tqa-stats", has_text="1 transcript · 4 turns").wait_for()
+        assert pg.locator("#tqa-banner").is_hidden()
+        pg.get_by_role("tab", name="Ask").click()
+        card = ask(pg, "How much will the bridge repairs cost?")
+        assert "12 million" in card.locator(".tqa-answer-text").inner_text()
+        pg.close()
+    finally:
+        demo.close()

@@ -154,3 +154,15 @@ def test_started_on_loopback_with_visible_progress_and_no_share_link(server, cli
     addrs = listening_addresses(server.port)
     if addrs:  # /proc is there (Linux): loopback only, never 0.0.0.0 / ::
         assert addrs == {"0100007F"}, addrs
+
+
+def test_no_file_outside_the_upload_cache_is_served(server):
+    import urllib.error
+    import urllib.request
+
+    seed = Path(server.env["TQA_TRANSCRIPTS_DIR"]) / SEED.name
+    for path in ["/etc/passwd", str(seed), str(ROOT / "app.py"), "app.py", "../../etc/passwd"]:
+        url = f"{server.url}gradio_api/file={path}"
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(url, timeout=30)
+        assert err.value.code in (403, 404), (path, err.value.code)

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 from . import render
 from .config import Config, load_config, set_offline_env
 from .errors import TranscriptQAError
+from .index import scan
 
 log = logging.getLogger("transcript_qa")
 
@@ -64,6 +65,10 @@ class Startup:
 
     def _run(self) -> None:
         try:
+            if not scan(self.qa.cfg.transcripts_dir):
+                raise TranscriptQAError(
+                    f"No transcripts yet in {self.qa.cfg.transcripts_dir}: add files there "
+                    "(then restart), or upload one in the Upload tab.")
             status = self.qa.status()
             if not status.fresh:
                 self.message = "Building the index (" + "; ".join(status.reasons) + ")"
@@ -93,14 +98,18 @@ class Startup:
             self._bar = tqdm(total=total, unit="unit", desc="embedding", file=sys.stderr)
         self._bar.update(done - self._bar.n)
 
-    def wait(self, progress=None) -> None:
-        """Block until ready; raise the startup error, if any, as a user-facing error."""
+    def wait(self, progress=None, check: bool = True) -> None:
+        """Block until ready; raise the startup error, if any (and `check`), for the user."""
         while not self._ready.wait(0.25):
             if progress is not None:
                 frac = (self.done / self.total) if self.total else None
                 progress(frac, desc=self.message)
-        if self.error:
+        if self.error and check:
             raise TranscriptQAError(self.error)
+
+    def recovered(self) -> None:
+        """A later build succeeded (e.g. the first upload into an empty folder)."""
+        self.error = None
 
     def banner(self) -> str:
         if self.error:
@@ -246,7 +255,7 @@ def build(qa, startup: Startup):
         if not path or not sha:
             return render.notice_html("Choose a transcript file first.", "error"), gr.skip()
         try:
-            startup.wait(progress)
+            startup.wait(progress, check=False)  # an upload may be what fixes a failed start
             data = uploads.read_upload(path, cfg.max_upload_mb)
 
             def step(done: int, total: int, message: str) -> None:
@@ -256,6 +265,7 @@ def build(qa, startup: Startup):
             saved, report = qa.save_upload(data, name, bool(replace), sha, step)
         except TranscriptQAError as exc:
             return render.notice_html(str(exc), "error"), gr.skip()
+        startup.recovered()
         done = gr.Button(interactive=False)  # saved: a second click would change nothing
         if saved.name in report.errors:  # parsed at preview, so only if the file changed
             return render.notice_html(f"Saved {saved.name}, but it could not be indexed: "
@@ -403,8 +413,6 @@ def build(qa, startup: Startup):
 
 def _indexed_ids(qa) -> set[str]:
     """Transcript ids on disk (the index may still be building when the page is built)."""
-    from .index import scan
-
     try:
         return {f.id for f in scan(qa.cfg.transcripts_dir)}
     except TranscriptQAError:
