@@ -47,3 +47,12 @@ def seed_qa(tmp_path_factory, encoder):
     qa = make_qa(tmp_path_factory.mktemp("seed"), [SEED], encoder)
     qa.build_index()
     return qa
+
+
+@pytest.fixture(scope="session")
+def dev_qa(tmp_path_factory, encoder):
+    """The bundled transcript and the five QMSum dev meetings in one index (read-only use)."""
+    files = [SEED] + sorted((QMSUM_DEV / "transcripts").glob("*.txt"))
+    qa = make_qa(tmp_path_factory.mktemp("dev"), files, encoder)
+    qa.build_index()
+    return qa

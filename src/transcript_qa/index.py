@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import numpy as np
 
 from . import formats
+from . import vectors as vectors_mod
 from .config import Config
 from .embed import model_identity
 from .errors import TranscriptQAError
@@ -36,6 +37,7 @@ INDEX_FORMAT = 1
 log = logging.getLogger("transcript_qa")
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
+EMBED_CHUNK = 512  # units per encode call: batches well, and progress shows often
 
 _SCHEMA = """
 CREATE TABLE transcripts (
@@ -134,6 +136,9 @@ def status(cfg: Config) -> Status:
         reasons.append("index format changed")
     if manifest.get("model") != model_identity(cfg.model):
         reasons.append(f"model changed to {cfg.model}")
+    wanted = vectors_mod.plan(int(manifest.get("n_units", 0)), cfg.index_type)["type"]
+    if manifest.get("index_type") != wanted:
+        reasons.append(f"index type changed to {wanted}")
     # Files that failed to parse are remembered too, so they do not trigger a rebuild per query.
     known: dict[str, dict[str, Any]] = {**manifest.get("skipped", {}),
                                         **manifest.get("transcripts", {})}
@@ -278,27 +283,28 @@ def _build_locked(
             _copy_transcripts(db, old_dir / "store.sqlite", keep)
         new_units = [(t, build_units(t.turns)) for t in parsed]
         n_new = sum(len(u) for _, u in new_units)
+        log.info("building %s: %d transcripts reused, %d parsed, %d units to embed",
+                 version, len(keep), len(parsed), n_new)
         if n_new:
             encoder = encoder_factory()
         dim = encoder.dim if encoder else int((old or {}).get("dim", 0))
         next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        done = 0
-        for t, units in new_units:
+        for t, _ in new_units:
             _insert_transcript(db, t)
-            texts = [u.text for u in units]
-            vecs = np.zeros((0, dim), dtype=np.float32)
-            for i in range(0, len(texts), 1024):
-                chunk = encoder.encode(texts[i : i + 1024])  # type: ignore[union-attr]
-                vecs = np.vstack([vecs, chunk])
-                done += len(chunk)
-                if progress:
-                    progress(done, n_new, f"embedding {t.id}")
+        # One stream of units across transcripts: big batches, no per-transcript overhead.
+        flat_units = [u for _, units in new_units for u in units]
+        for i in range(0, n_new, EMBED_CHUNK):
+            chunk = flat_units[i : i + EMBED_CHUNK]
+            vecs = encoder.encode([u.text for u in chunk])  # type: ignore[union-attr]
             db.executemany(
                 "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(next_id + i, u.transcript_id, u.utterance, u.turn_first, u.turn_last, u.text,
-                  v.tobytes()) for i, (u, v) in enumerate(zip(units, vecs))],
+                [(next_id + i + j, u.transcript_id, u.utterance, u.turn_first, u.turn_last,
+                  u.text, v.tobytes()) for j, (u, v) in enumerate(zip(chunk, vecs))],
             )
-            next_id += len(units)
+            done = i + len(chunk)
+            log.info("embedded %d/%d units", done, n_new)
+            if progress:
+                progress(done, n_new, chunk[-1].transcript_id)
         report.embedded_units = n_new
         db.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
         db.commit()
@@ -307,18 +313,21 @@ def _build_locked(
         report.total_turns = db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.close()
-        _write_faiss(vectors, dim, tmp / "vectors.faiss")
+        ann = vectors_mod.plan(len(vectors), cfg.index_type)
+        log.info("writing FAISS index (%d vectors, %s)", len(vectors), ann["type"])
+        vectors_mod.write(vectors_mod.build(vectors, dim, ann), tmp / "vectors.faiss")
+        del vectors
         manifest = {
             "version": version, "format_version": FORMAT_VERSION,
             "model": model_identity(cfg.model), "model_spec": cfg.model, "dim": dim,
-            "index_type": "flat-ip", "n_units": report.total_units,
+            "index_type": ann["type"], "ann": ann, "n_units": report.total_units,
             "n_turns": report.total_turns, "transcripts": entries, "skipped": skipped,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         _write_json(tmp / "manifest.json", manifest)
         _fsync_dir(tmp)
-        final = index_dir / version
-        os.rename(tmp, final)
+        log.info("switching to %s", version)
+        os.rename(tmp, index_dir / version)
         _switch_current(index_dir, version)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -371,17 +380,6 @@ def _all_vectors(db: sqlite3.Connection, dim: int) -> np.ndarray:
         return np.zeros((0, dim), dtype=np.float32)
     buf = b"".join(r[0] for r in rows)
     return np.frombuffer(buf, dtype=np.float32).reshape(len(rows), -1).copy()
-
-
-def _write_faiss(vectors: np.ndarray, dim: int, path: Path) -> None:
-    import faiss
-
-    index = faiss.IndexFlatIP(max(dim, 1))
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(path))
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -450,11 +448,13 @@ class Index:
         self.version = str(self.manifest.get("version", path.name))
         self.dim = int(self.manifest.get("dim", 0))
         self._local = threading.local()
+        self.ann: dict[str, Any] = self.manifest.get("ann") or {"type": "flat-ip"}
         try:
             self.faiss = faiss.read_index(str(path / "vectors.faiss"))
         except Exception as exc:  # faiss raises RuntimeError for truncated or garbage files
             raise TranscriptQAError(f"FAISS file in {path} is unreadable: {exc}") from None
         self._validate()
+        vectors_mod.prepare(self.faiss, self.ann)
         self.titles: dict[str, str] = dict(self.db.execute("SELECT id, title FROM transcripts"))
 
     @property
@@ -491,6 +491,13 @@ class Index:
             raise TranscriptQAError(f"Index {self.path.name} is inconsistent: {'; '.join(problems)}")
 
     # --- reads used by search and the UI
+
+    def dense_search(self, qvecs: np.ndarray, n: int, allowed: np.ndarray | None = None):
+        """Top-n (cosines, unit ids) per question vector, optionally within `allowed` ids."""
+        return vectors_mod.search(self.faiss, qvecs, n, allowed, self.ann)
+
+    def vectors(self, ids: list[int] | np.ndarray) -> np.ndarray:
+        return vectors_mod.reconstruct(self.faiss, np.asarray(ids, dtype=np.int64))
 
     def turns(
         self, transcript_id: str | None = None, speaker: str | None = None,

@@ -85,16 +85,7 @@ class Searcher:
     # ------------------------------------------------------------------ signals
 
     def _dense(self, qvecs: np.ndarray, n: int, allowed: np.ndarray | None):
-        import faiss
-
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-            n = min(n, len(allowed))
-        n = min(n, self.index.faiss.ntotal)
-        if n <= 0:
-            return np.zeros((len(qvecs), 0)), np.zeros((len(qvecs), 0), dtype=np.int64)
-        return self.index.faiss.search(qvecs, n, params=params)
+        return self.index.dense_search(qvecs, n, allowed)
 
     def _lexical(self, question: str, n: int, allowed: np.ndarray | None) -> dict[int, float]:
         query = fts_query(question)
@@ -109,8 +100,7 @@ class Searcher:
         return {int(r): float(s) for r, s in rows}
 
     def _cosines(self, qvec: np.ndarray, ids: list[int]) -> np.ndarray:
-        vecs = np.vstack([self.index.faiss.reconstruct(int(i)) for i in ids])
-        return vecs @ qvec
+        return self.index.vectors(ids) @ qvec
 
     # ------------------------------------------------------------------ ranking
 
