@@ -166,3 +166,26 @@ def test_no_file_outside_the_upload_cache_is_served(server):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(url, timeout=30)
         assert err.value.code in (403, 404), (path, err.value.code)
+
+
+@pytest.mark.parametrize("question", [
+    "\x00\x07What is a T\x1b visa?\x7f", "?!?... ;;; ---",
+    '"', "visa* NEAR Mexico OR", "'; DROP TABLE turns; --",
+    "<script>alert(1)</script> what is a T visa?",
+])
+def test_odd_questions_through_the_api_get_answers_not_errors(client, question):
+    got = client.predict(question, api_name="/ask")
+    assert got["abstained"] or got["answer"]["turn_text"][
+        got["answer"]["span_start"]:got["answer"]["span_end"]] == got["answer"]["text"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("x" * 100_000,), "keep it under"),
+    ((QUESTION, 0), "number of passages must be between"),
+    ((QUESTION, 5, "", "no-such-transcript"), "Unknown transcript"),
+])
+def test_bad_requests_through_the_api_get_clear_messages(client, args, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message):
+        client.predict(*args, api_name="/ask")

@@ -189,7 +189,7 @@ def build(qa, startup: Startup):
                progress=gr.Progress()) -> str:
         try:
             startup.wait(progress)
-            answer = qa.ask(question, int(k), speaker or None, transcript or None)
+            answer = qa.ask(question, _whole(k), speaker or None, transcript or None)
             return render.answer_html(answer, context, palette())
         except TranscriptQAError as exc:
             return render.error_html(str(exc))
@@ -283,7 +283,7 @@ def build(qa, startup: Startup):
         ranked passages). `speaker` and `transcript` are optional filters ("" = all)."""
         try:
             startup.wait()
-            return qa.ask(question, int(k), speaker or None, transcript or None).to_dict()
+            return qa.ask(question, _whole(k), speaker or None, transcript or None).to_dict()
         except TranscriptQAError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -292,7 +292,7 @@ def build(qa, startup: Startup):
         """Ranked passages for a question: the JSON of `transcript-qa search --json`."""
         try:
             startup.wait()
-            return [p.to_dict() for p in qa.search(question, int(k), speaker or None,
+            return [p.to_dict() for p in qa.search(question, _whole(k), speaker or None,
                                                    transcript or None)]
         except TranscriptQAError as exc:
             raise gr.Error(str(exc)) from None
@@ -409,6 +409,11 @@ def build(qa, startup: Startup):
         gr.api(api_search, api_name="search", concurrency_limit=QA_CONCURRENCY,
                concurrency_id="qa")
     return demo
+
+
+def _whole(k: Any) -> Any:
+    """3.0 -> 3 (sliders and JSON clients send floats); anything else is checked by the API."""
+    return int(k) if isinstance(k, float) and k.is_integer() else k
 
 
 def _indexed_ids(qa) -> set[str]:
