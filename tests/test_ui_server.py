@@ -93,7 +93,7 @@ def server(tmp_path_factory):
                HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", GRADIO_ANALYTICS_ENABLED="False")
     port = free_port()
     srv = Server([sys.executable, "app.py", "--port", str(port)], env)
-    srv.wait_for("Running on local URL")
+    srv.wait_for(f"app running at http://127.0.0.1:{port}/")
     srv.url, srv.port, srv.env = f"http://127.0.0.1:{port}/", port, env
     yield srv
     srv.stop()
@@ -150,7 +150,7 @@ def test_started_on_loopback_with_visible_progress_and_no_share_link(server, cli
     assert "Building the index (no index built yet)" in out
     assert "Indexed 42 turns" in out
     assert "embedding" in out  # the progress bar
-    assert "gradio.live" not in out and "Running on public URL" not in out
+    assert "gradio.live" not in out and "public URL" not in out
     addrs = listening_addresses(server.port)
     if addrs:  # /proc is there (Linux): loopback only, never 0.0.0.0 / ::
         assert addrs == {"0100007F"}, addrs

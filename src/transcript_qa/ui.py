@@ -438,7 +438,7 @@ def launch_kwargs(cfg: Config) -> dict[str, Any]:
         "server_name": cfg.host, "server_port": cfg.port, "share": False,
         "max_file_size": f"{cfg.max_upload_mb}mb", "theme": theme(), "css": render.CSS,
         "footer_links": ["api"], "ssr_mode": False, "mcp_server": False, "pwa": False,
-        "enable_monitoring": False, "show_error": False,
+        "enable_monitoring": False, "show_error": False, "quiet": True,
     }
 
 
@@ -448,6 +448,7 @@ def serve(qa, *, block: bool = True, **overrides: Any):
     demo = build(qa, startup)
     demo.queue(default_concurrency_limit=4, max_size=256)
     _, url, _ = demo.launch(prevent_thread_lock=True, **{**launch_kwargs(qa.cfg), **overrides})
+    print(f"transcript-qa: app running at {url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
     if block:
         try:
             demo.block_thread()
