@@ -250,6 +250,15 @@ def upload(page, path: Path):
     page.locator("#tqa-upload-file input[type=file]").set_input_files(str(path))
 
 
+def add_transcript(page, path: Path, text: str) -> None:
+    """Upload, wait for the preview, confirm, wait for the outcome."""
+    path.write_text(text, encoding="utf-8")
+    upload(page, path)
+    page.locator("#tqa-upload-preview .tqa-nturns").wait_for()
+    page.locator("#tqa-upload-confirm").click()
+    page.locator("#tqa-upload-result .tqa-ok").wait_for()
+
+
 def test_upload_preview_confirm_then_ask(page, tmp_path):
     f = tmp_path / "town-hall.txt"
     f.write_text(TOWN_HALL, encoding="utf-8")
@@ -306,12 +315,7 @@ def test_upload_refuses_unsafe_names_and_unparseable_files(page, app, tmp_path):
 
 
 def test_transcript_with_markup_renders_as_text(page, tmp_path):
-    f = tmp_path / "hostile.txt"
-    f.write_text(HOSTILE, encoding="utf-8")
-    upload(page, f)
-    page.locator("#tqa-upload-preview .tqa-nturns").wait_for()
-    page.locator("#tqa-upload-confirm").click()
-    page.locator("#tqa-upload-result .tqa-ok").wait_for()
+    add_transcript(page, tmp_path / "hostile.txt", HOSTILE)
 
     page.get_by_role("tab", name="Browse").click()
     pick(page, "tqa-browse-transcript", "Hostile Kitchen <script>window.__pwned='title'</script>")
@@ -350,12 +354,7 @@ def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(
         pg.set_default_timeout(TIMEOUT)
         pg.goto(url)
         pg.locator("#tqa-banner .tqa-status-error", has_text="No transcripts yet").wait_for()
-        f = tmp_path / "town-hall.txt"
-        f.write_text(TOWN_HALL, encoding="utf-8")
-        upload(pg, f)
-        pg.locator("#tqa-upload-preview .tqa-nturns").wait_for()
-        pg.locator("#tqa-upload-confirm").click()
-        pg.locator("#tqa-upload-result .tqa-ok").wait_for()
+        add_transcript(pg, tmp_path / "town-hall.txt", TOWN_HALL)
         pg.locator("#tqa-stats", has_text="1 transcript · 4 turns").wait_for()
         assert pg.locator("#tqa-banner").is_hidden()
         pg.get_by_role("tab", name="Ask").click()
