@@ -246,6 +246,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--million", action="store_true", help="also 1M turns (synthetic vectors)")
+    p.add_argument("--big", type=int, default=1_000_000, help=argparse.SUPPRESS)
     p.add_argument("--queries", type=int, default=50)
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--encode-sample", type=int, default=20000,
@@ -285,7 +286,7 @@ def main() -> int:
     if args.million:
         from ann import million  # bench/ann.py
 
-        results["million"] = million(work_root)
+        results["million"] = million(work_root, args.big, args.queries)
     results["total_s"] = time.perf_counter() - t_all
     print(f"\ntotal benchmark time {results['total_s'] / 60:.1f} min")
     args.out.write_text(json.dumps(results, indent=2))
