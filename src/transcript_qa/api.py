@@ -173,10 +173,15 @@ class TranscriptQA:
 
     # ------------------------------------------------------------------ browsing
 
-    def turns(self, transcript: str | None = None, speaker: str | None = None) -> list[Turn]:
+    def turns(self, transcript: str | None = None, speaker: str | None = None,
+              contains: str | None = None) -> list[Turn]:
+        """Turns in order; `contains` keeps those whose text has it (case-insensitive)."""
         ids = self._check_transcripts(transcript)
         name = self.resolve_speaker(speaker, ids or None)
-        return self.index.turns(ids[0] if ids else None, name)
+        turns = self.index.turns(ids[0] if ids else None, name)
+        needle = " ".join((contains or "").split()).casefold()
+        return [t for t in turns if needle in " ".join(t.text.split()).casefold()] if needle \
+            else turns
 
     def context(self, transcript: str, turn: int, before: int = 1, after: int = 1) -> list[Turn]:
         """The turn with its neighbours, for reading a citation in place."""
@@ -188,6 +193,25 @@ class TranscriptQA:
 
     def title(self, transcript_id: str) -> str:
         return self.index.titles.get(transcript_id, transcript_id)
+
+    # ------------------------------------------------------------------ uploads
+
+    def preview_upload(self, data: bytes, name: str):
+        """How an uploaded file parses (an `uploads.Preview`), without writing anything."""
+        from . import uploads
+
+        return uploads.preview(data, name, self.cfg.transcripts_dir, self.cfg.max_upload_mb)
+
+    def save_upload(self, data: bytes, name: str, overwrite: bool = False,
+                    expect_sha256: str | None = None,
+                    progress: index_mod.Progress | None = None,
+                    ) -> tuple[Path, index_mod.BuildReport]:
+        """Save an upload into transcripts/ and index it now (only it is embedded)."""
+        from . import uploads
+
+        path = uploads.save(data, name, self.cfg.transcripts_dir, self.cfg.max_upload_mb,
+                            overwrite, expect_sha256)
+        return path, self.build_index(progress)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -1,59 +1,475 @@
-"""Gradio app: ask a question, read the answer with its cited turn. Layout only; all logic
-is in `api.TranscriptQA`."""
-from __future__ import annotations
+"""The Gradio app: Ask, Browse and Upload tabs plus the named API endpoints `ask`/`search`.
 
+Layout and event wiring only. Answers come from `api.TranscriptQA` (one instance per
+process: the model and index load once and every request shares them), HTML from `render`,
+upload checks from `uploads`. The server starts at once; a missing or stale index is built
+in the background with its progress shown in the page (and on the console), and requests
+that need it wait for it.
+"""
 import argparse
-import html
+import logging
 import sys
-from typing import Sequence
+import threading
+import time
+from pathlib import Path
+from typing import Any, Sequence
 
+from . import render
 from .config import Config, load_config, set_offline_env
 from .errors import TranscriptQAError
+from .index import scan
+
+log = logging.getLogger("transcript_qa")
+
+QA_CONCURRENCY = 2  # ask/search run at most this many at once (CPU-bound on a laptop)
+ALL = ""  # dropdown value meaning "no filter"
+EXAMPLES = {  # shown when the bundled transcript is indexed
+    "state-dept-podcast-trafficking-in-persons": [
+        "How much money has the government spent on programs?",
+        "What are the two main forms of human trafficking?",
+        "What is a T visa?",
+        "What is a labor recruiter called in the interview?",
+        "What did Lagon say about Mexico?",
+    ],
+}
 
 
-def _render(answer) -> str:
-    parts = []
-    if answer.abstained:
-        parts.append("<p><b>The transcripts do not answer this question.</b> Closest passages:</p>")
-    else:
-        t = answer.cited.turn
-        parts.append(f"<h3>{html.escape(answer.text)}</h3>"
-                     f"<p>{html.escape(t.speaker_name)}, turn {t.number}</p>")
-    for p in answer.passages:
-        t = p.turn
-        parts.append(f"<p><b>{html.escape(t.speaker_name)}</b>, turn {t.number} "
-                     f"({p.score:.2f}): {html.escape(t.text)}</p>")
-    return "\n".join(parts)
+UPLOAD_HINT = render.empty_html(
+    "Drop a transcript file: its speakers and turns are previewed here before anything is saved.")
 
 
-def build(qa):
+class Startup:
+    """Brings the index up to date and loads the model in a background thread.
+
+    The page opens immediately and shows this progress instead of a silent wait;
+    `wait()` lets a request block (reporting progress) until everything is ready.
+    """
+
+    def __init__(self, qa):
+        self.qa = qa
+        self.message = "Checking the index…"
+        self.done = 0
+        self.total = 0
+        self.error: str | None = None
+        self.summary = ""
+        self._ready = threading.Event()
+        self._bar = None
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def start(self) -> "Startup":
+        threading.Thread(target=self._run, name="tqa-startup", daemon=True).start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            if not scan(self.qa.cfg.transcripts_dir):
+                raise TranscriptQAError(
+                    f"No transcripts yet in {self.qa.cfg.transcripts_dir}: add files there "
+                    "(then restart), or upload one in the Upload tab.")
+            status = self.qa.status()
+            if not status.fresh:
+                self.message = "Building the index (" + "; ".join(status.reasons) + ")"
+                print(f"transcript-qa: {self.message}", file=sys.stderr, flush=True)
+            report = self.qa.build_index(progress=self._progress)
+            self.summary = report.summary()
+            print(f"transcript-qa: {self.summary}", file=sys.stderr, flush=True)
+            self.message = "Loading the model…"
+            self.qa.encoder  # noqa: B018 - load now, not on the first question
+        except TranscriptQAError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # never leave the page spinning: show what failed
+            log.exception("startup failed")
+            self.error = f"Could not prepare the index: {type(exc).__name__}: {exc}"
+        finally:
+            if self._bar is not None:
+                self._bar.close()
+            if self.error:
+                print(f"transcript-qa: error: {self.error}", file=sys.stderr, flush=True)
+            self._ready.set()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.done, self.total, self.message = done, total, f"Building the index: {message}"
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="unit", desc="embedding", file=sys.stderr)
+        self._bar.update(done - self._bar.n)
+
+    def wait(self, progress=None, check: bool = True) -> None:
+        """Block until ready; raise the startup error, if any (and `check`), for the user."""
+        while not self._ready.wait(0.25):
+            if progress is not None:
+                frac = (self.done / self.total) if self.total else None
+                progress(frac, desc=self.message)
+        if self.error and check:
+            raise TranscriptQAError(self.error)
+
+    def recovered(self) -> None:
+        """A later build succeeded (e.g. the first upload into an empty folder)."""
+        self.error = None
+
+    def banner(self) -> str:
+        if self.error:
+            return render.status_html(self.error, error=True)
+        return render.status_html(self.message, self.done, self.total)
+
+
+def _choices(qa, transcript: str = ALL) -> tuple[list, list]:
+    """(transcript choices, speaker choices) for the dropdowns, as (label, value) pairs."""
+    rows = qa.transcripts()
+    transcripts = [(r["title"] if r["title"] != r["id"] else r["id"], r["id"]) for r in rows]
+    names = list(dict.fromkeys(s["name"] for s in qa.speakers(transcript or None)))
+    return transcripts, [("All speakers", ALL)] + [(n, n) for n in names]
+
+
+def build(qa, startup: Startup):
+    """The Blocks app over one TranscriptQA; `startup` reports when its index is ready."""
     import gradio as gr
 
-    def ask(question: str) -> str:
-        try:
-            return _render(qa.ask(question))
-        except TranscriptQAError as exc:
-            return f"<p>{html.escape(str(exc))}</p>"
+    cfg = qa.cfg
+    colours: dict[str, render.Colours] = {}
 
-    with gr.Blocks(title="transcript-qa") as demo:
-        q = gr.Textbox(label="Question")
-        out = gr.HTML()
-        q.submit(ask, q, out, api_name="ask")
+    def palette() -> render.Colours:
+        """Speaker colours by first appearance, the same in Ask and Browse."""
+        version = qa.index.version
+        if version not in colours:
+            colours.clear()
+            colours[version] = render.Colours(s["name"] for s in qa.speakers())
+        return colours[version]
+
+    def context(transcript: str, turn: int):
+        return qa.context(transcript, turn, before=1, after=1)
+
+    def browse_view(transcript: str, speaker: str = ALL, query: str = "",
+                    target: int | None = None) -> str:
+        if not transcript:
+            return render.empty_html("No transcripts are indexed yet: add one in Upload.")
+        turns = qa.turns(transcript, speaker or None, contains=query or None)
+        total = len(qa.turns(transcript)) if (speaker or query) else len(turns)
+        people = {s["name"]: s["role"] or None for s in qa.speakers(transcript)}
+        return render.transcript_html(qa.title(transcript), turns, total, query, target,
+                                      palette(), list(people.items()))
+
+    def header(extra: str = "") -> str:
+        if startup.ready and not startup.error:
+            rows = qa.transcripts()
+            n = sum(r["turns"] for r in rows)
+            extra = f"{len(rows)} transcript{'s' if len(rows) != 1 else ''} · {n} turns"
+        pill = f'<span class="tqa-pill" id="tqa-stats">{render.esc(extra)}</span>' if extra else ""
+        return (f"<h1>transcript-qa {pill}</h1><p>Ask a question in plain language; the answer "
+                "quotes who said it, where, in their own words.</p>")
+
+    # ------------------------------------------------------------------ handlers
+
+    def refresh():
+        """Fill the lists once the index is ready; until then show build progress."""
+        if not startup.ready:
+            return (header("indexing…"), gr.update(value=startup.banner(), visible=True),
+                    gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.Timer(active=True))
+        if startup.error:
+            return (header(), gr.update(value=startup.banner(), visible=True), gr.skip(),
+                    gr.skip(), gr.skip(), gr.skip(),
+                    render.error_html(startup.error), gr.Timer(active=False))
+        transcripts, speakers = _choices(qa)
+        first = transcripts[0][1] if transcripts else ALL
+        _, first_speakers = _choices(qa, first) if first else ([], speakers)
+        return (
+            header(), gr.update(value="", visible=False),
+            gr.Dropdown(choices=speakers, value=ALL),
+            gr.Dropdown(choices=[("All transcripts", ALL)] + transcripts, value=ALL),
+            gr.Dropdown(choices=transcripts, value=first),
+            gr.Dropdown(choices=first_speakers, value=ALL),
+            browse_view(first), gr.Timer(active=False),
+        )
+
+    def on_ask(question: str, speaker: str, transcript: str, k: float,
+               progress=gr.Progress()) -> str:
+        try:
+            startup.wait(progress)
+            answer = qa.ask(question, _whole(k), speaker or None, transcript or None)
+            return render.answer_html(answer, context, palette())
+        except TranscriptQAError as exc:
+            return render.error_html(str(exc))
+        except Exception as exc:  # a bug must not reach the page as a traceback
+            log.exception("ask failed")
+            return render.error_html(f"Something went wrong ({type(exc).__name__}); "
+                                     "see the server log.")
+
+    def on_ask_transcript(transcript: str):
+        _, speakers = _choices(qa, transcript)
+        return gr.Dropdown(choices=speakers, value=ALL)
+
+    def on_goto(evt: gr.EventData):
+        """A citation was clicked: show its turn in Browse, filters cleared."""
+        data = getattr(evt, "_data", None) or {}
+        transcript, turn = str(data.get("transcript", "")), data.get("turn")
+        try:
+            _, speakers = _choices(qa, transcript)
+            view = browse_view(transcript, target=int(turn) if turn is not None else None)
+        except (TranscriptQAError, ValueError, TypeError) as exc:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc))
+        return (gr.Tabs(selected="browse"), gr.Dropdown(value=transcript),
+                gr.Dropdown(choices=speakers, value=ALL), "", view)
+
+    def on_browse_transcript(transcript: str):
+        try:
+            _, speakers = _choices(qa, transcript)
+            return gr.Dropdown(choices=speakers, value=ALL), "", browse_view(transcript)
+        except TranscriptQAError as exc:
+            return gr.skip(), gr.skip(), render.error_html(str(exc))
+
+    def on_browse_filter(transcript: str, speaker: str, query: str) -> str:
+        try:
+            return browse_view(transcript, speaker, query)
+        except TranscriptQAError as exc:
+            return render.error_html(str(exc))
+
+    # --- upload
+
+    from . import uploads
+
+    def preview(path: str | None, name: str):
+        """-> preview html, replace checkbox, confirm button, previewed sha, result notice."""
+        off = gr.Button(interactive=False)
+        if not path:
+            return UPLOAD_HINT, gr.Checkbox(visible=False, value=False), off, None, ""
+        try:
+            data = uploads.read_upload(path, cfg.max_upload_mb)
+            p = qa.preview_upload(data, name)
+        except TranscriptQAError as exc:
+            return (render.notice_html(str(exc), "error"),
+                    gr.Checkbox(visible=False, value=False), off, None, "")
+        replace = gr.Checkbox(visible=p.exists and not p.identical, value=False)
+        confirm = gr.Button(interactive=not p.identical)
+        return render.upload_preview_html(p), replace, confirm, p.sha256, ""
+
+    def on_file(path: str | None):
+        name = uploads.suggest_name(Path(path).name) if path else ""
+        return (name, *preview(path, name))
+
+    def on_confirm(path: str | None, name: str, replace: bool, sha: str | None,
+                   progress=gr.Progress()):
+        if not path or not sha:
+            return render.notice_html("Choose a transcript file first.", "error"), gr.skip()
+        try:
+            startup.wait(progress, check=False)  # an upload may be what fixes a failed start
+            data = uploads.read_upload(path, cfg.max_upload_mb)
+
+            def step(done: int, total: int, message: str) -> None:
+                progress((done, total), desc=f"Indexing: {message}", unit="units")
+
+            t0 = time.perf_counter()
+            saved, report = qa.save_upload(data, name, bool(replace), sha, step)
+        except TranscriptQAError as exc:
+            return render.notice_html(str(exc), "error"), gr.skip()
+        startup.recovered()
+        done = gr.Button(interactive=False)  # saved: a second click would change nothing
+        if saved.name in report.errors:  # parsed at preview, so only if the file changed
+            return render.notice_html(f"Saved {saved.name}, but it could not be indexed: "
+                                      f"{report.errors[saved.name]}", "error"), done
+        turns = len(qa.turns(saved.stem)) if saved.stem in qa.index.titles else 0
+        return render.notice_html(
+            f"Added {saved.name} ({turns} turns) to the transcripts folder and indexed it in "
+            f"{time.perf_counter() - t0:.1f} s. Ask about it now, or read it in Browse.",
+            "ok"), done
+
+    # --- API (same JSON as the CLI's --json)
+
+    def api_ask(question: str, k: int = cfg.k, speaker: str = "", transcript: str = "") -> dict:
+        """Answer a question: the JSON of `transcript-qa ask --json` (answer span, cited turn,
+        ranked passages). `speaker` and `transcript` are optional filters ("" = all)."""
+        try:
+            startup.wait()
+            return qa.ask(question, _whole(k), speaker or None, transcript or None).to_dict()
+        except TranscriptQAError as exc:
+            raise gr.Error(str(exc)) from None
+
+    def api_search(question: str, k: int = cfg.k, speaker: str = "",
+                   transcript: str = "") -> list[dict]:
+        """Ranked passages for a question: the JSON of `transcript-qa search --json`."""
+        try:
+            startup.wait()
+            return [p.to_dict() for p in qa.search(question, _whole(k), speaker or None,
+                                                   transcript or None)]
+        except TranscriptQAError as exc:
+            raise gr.Error(str(exc)) from None
+
+    # ------------------------------------------------------------------ layout
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+
+    def html(value: str, elem_id: str, js: str | None = None, **kw: Any):
+        """Our own markup only (no Gradio prose styles), no default click event."""
+        return gr.HTML(value, elem_id=elem_id, js_on_load=js, apply_default_css=False, **kw)
+
+    with gr.Blocks(title="transcript-qa", analytics_enabled=False) as demo:
+        head = html(header(), "tqa-header")
+        banner = html(startup.banner(), "tqa-banner", visible=not startup.ready)
+        timer = gr.Timer(0.5, active=not startup.ready)
+        with gr.Tabs(elem_id="tqa-tabs") as tabs:
+            with gr.Tab("Ask", id="ask", elem_id="tqa-tab-ask"):
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        label="Question", show_label=False, scale=6, lines=1, max_lines=3,
+                        placeholder="Ask a question about the transcripts and press Enter",
+                        elem_id="tqa-question", autofocus=True,
+                    )
+                    ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=90,
+                                        elem_id="tqa-ask")
+                with gr.Row():
+                    ask_speaker = gr.Dropdown(label="Speaker", choices=[("All speakers", ALL)],
+                                              value=ALL, elem_id="tqa-ask-speaker", scale=2)
+                    ask_transcript = gr.Dropdown(
+                        label="Transcript", choices=[("All transcripts", ALL)], value=ALL,
+                        elem_id="tqa-ask-transcript", scale=3)
+                    k = gr.Slider(1, 20, value=cfg.k, step=1, label="Passages",
+                                  elem_id="tqa-k", scale=2)
+                examples = [q for tid, qs in EXAMPLES.items()
+                            if tid in _indexed_ids(qa) for q in qs]
+                if examples:
+                    ex = gr.Examples(examples, inputs=[question], label="Try one of these",
+                                     examples_per_page=len(examples), elem_id="tqa-examples",
+                                     api_visibility="private")
+                result = html(
+                    render.empty_html("Answers appear here, with the speaker's own words and "
+                                      "a link to the turn in the transcript."),
+                    "tqa-result", render.JS_CITATIONS)
+            with gr.Tab("Browse", id="browse", elem_id="tqa-tab-browse"):
+                with gr.Row():
+                    b_transcript = gr.Dropdown(label="Transcript", choices=[], scale=3,
+                                               elem_id="tqa-browse-transcript")
+                    b_speaker = gr.Dropdown(label="Speaker", choices=[("All speakers", ALL)],
+                                            value=ALL, scale=2, elem_id="tqa-browse-speaker")
+                    b_query = gr.Textbox(label="Find in transcript", scale=3,
+                                         placeholder="words to find", elem_id="tqa-browse-query")
+                b_view = html(render.empty_html("Loading the transcript…"), "tqa-browse",
+                              render.JS_SCROLL_TO_TARGET)
+            with gr.Tab("Upload", id="upload", elem_id="tqa-tab-upload"):
+                gr.Markdown(
+                    "Add a transcript: it is checked and previewed first, then saved into "
+                    f"the transcripts folder and indexed right away. Types: "
+                    f"{', '.join(uploads.supported_extensions())}; up to "
+                    f"{cfg.max_upload_mb} MB.")
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        up_file = gr.File(label="Transcript file", type="filepath",
+                                          file_types=uploads.supported_extensions(),
+                                          elem_id="tqa-upload-file")
+                        up_name = gr.Textbox(label="Save as", elem_id="tqa-upload-name",
+                                             placeholder="interview.txt")
+                        up_replace = gr.Checkbox(label="Replace the existing file",
+                                                 visible=False, elem_id="tqa-upload-replace")
+                        up_confirm = gr.Button("Add to transcripts", variant="primary",
+                                               interactive=False, elem_id="tqa-upload-confirm")
+                    with gr.Column(scale=3):
+                        up_preview = html(UPLOAD_HINT, "tqa-upload-preview")
+                up_result = html("", "tqa-upload-result")
+                up_sha = gr.State(None)
+
+        # ------------------------------------------------------------------ events
+
+        lists = [head, banner, ask_speaker, ask_transcript, b_transcript, b_speaker, b_view,
+                 timer]
+        demo.load(refresh, None, lists, show_progress="hidden", **private)
+        timer.tick(refresh, None, lists, show_progress="hidden", **private)
+
+        ask_inputs = [question, ask_speaker, ask_transcript, k]
+        for trigger in (question.submit, ask_btn.click):
+            trigger(on_ask, ask_inputs, result, concurrency_limit=QA_CONCURRENCY,
+                    concurrency_id="qa", show_progress="minimal", **private)
+        if examples:
+            ex.load_input_event.then(on_ask, ask_inputs, result, concurrency_id="qa",
+                                     concurrency_limit=QA_CONCURRENCY, **private)
+        ask_transcript.input(on_ask_transcript, ask_transcript, ask_speaker, **private)
+        result.click(on_goto, None, [tabs, b_transcript, b_speaker, b_query, b_view], **private)
+
+        b_transcript.input(on_browse_transcript, b_transcript, [b_speaker, b_query, b_view],
+                           **private)
+        for trigger in (b_speaker.input, b_query.submit, b_query.input):
+            trigger(on_browse_filter, [b_transcript, b_speaker, b_query], b_view,
+                    trigger_mode="always_last", show_progress="hidden", **private)
+
+        up_file.upload(on_file, up_file,
+                       [up_name, up_preview, up_replace, up_confirm, up_sha, up_result], **private)
+        up_file.clear(on_file, up_file,
+                      [up_name, up_preview, up_replace, up_confirm, up_sha, up_result], **private)
+        for trigger in (up_name.submit, up_name.blur):
+            trigger(preview, [up_file, up_name],
+                    [up_preview, up_replace, up_confirm, up_sha, up_result],
+                    trigger_mode="always_last", **private)
+        up_confirm.click(on_confirm, [up_file, up_name, up_replace, up_sha],
+                         [up_result, up_confirm],
+                         concurrency_limit=1, concurrency_id="upload", **private).then(
+            refresh, None, lists, show_progress="hidden", **private)
+
+        gr.api(api_ask, api_name="ask", concurrency_limit=QA_CONCURRENCY, concurrency_id="qa")
+        gr.api(api_search, api_name="search", concurrency_limit=QA_CONCURRENCY,
+               concurrency_id="qa")
     return demo
+
+
+def _whole(k: Any) -> Any:
+    """3.0 -> 3 (sliders and JSON clients send floats); anything else is checked by the API."""
+    return int(k) if isinstance(k, float) and k.is_integer() else k
+
+
+def _indexed_ids(qa) -> set[str]:
+    """Transcript ids on disk (the index may still be building when the page is built)."""
+    try:
+        return {f.id for f in scan(qa.cfg.transcripts_dir)}
+    except TranscriptQAError:
+        return set()
+
+
+def theme():
+    import gradio as gr
+
+    system = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"]
+    return gr.themes.Soft(primary_hue="indigo", neutral_hue="slate", font=system,
+                          font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
+
+
+def launch_kwargs(cfg: Config) -> dict[str, Any]:
+    """Server settings: loopback unless told otherwise, no share link, nothing phoning home."""
+    return {
+        "server_name": cfg.host, "server_port": cfg.port, "share": False,
+        "max_file_size": f"{cfg.max_upload_mb}mb", "theme": theme(), "css": render.CSS,
+        "footer_links": ["api"], "ssr_mode": False, "mcp_server": False, "pwa": False,
+        "enable_monitoring": False, "show_error": False, "quiet": True,
+    }
+
+
+def serve(qa, *, block: bool = True, **overrides: Any):
+    """Start the app over `qa` (index built in the background); returns (demo, local URL)."""
+    startup = Startup(qa).start()
+    demo = build(qa, startup)
+    demo.queue(default_concurrency_limit=4, max_size=256)
+    _, url, _ = demo.launch(prevent_thread_lock=True, **{**launch_kwargs(qa.cfg), **overrides})
+    print(f"transcript-qa: app running at {url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    if block:
+        try:
+            demo.block_thread()
+        finally:
+            demo.close()
+    return demo, url
 
 
 def launch(cfg: Config) -> None:
     from .api import TranscriptQA
 
-    qa = TranscriptQA(cfg)
-    print(qa.build_index().summary())
-    build(qa).queue().launch(server_name=cfg.host, server_port=cfg.port, share=False)
+    if cfg.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"transcript-qa: warning: serving on {cfg.host}: the app is reachable from other "
+              "machines on the network, without a password.", file=sys.stderr)
+    serve(TranscriptQA(cfg))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Launch the transcript-qa web app.")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    p.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
     args = p.parse_args(argv)
     set_offline_env()
     try:
@@ -61,4 +477,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TranscriptQAError as exc:
         print(f"transcript-qa: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     return 0

@@ -1,0 +1,424 @@
+"""HTML for the app: answer cards, passages, the transcript view, upload previews.
+
+Pure functions from the contracts in `model.py` to strings, so they are testable without a
+server. Every piece of transcript, question, title or file-name text goes through `esc()`:
+a transcript or question containing `<script>` or `<img onerror=...>` shows as text and runs
+nothing. The only markup is what this module writes itself.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable, Iterable, Sequence
+
+from .model import Answer, Passage, Turn
+
+ContextFn = Callable[[str, int], list[Turn]]  # (transcript, turn) -> the turn with neighbours
+N_COLOURS = 8
+
+
+def esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    h, m, s = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class Colours:
+    """A stable colour per speaker (order of first appearance), for a readable conversation."""
+
+    def __init__(self, names: Iterable[str] = ()):
+        self._idx: dict[str, int] = {}
+        for n in names:
+            self.of(n)
+
+    def of(self, name: str) -> int:
+        return self._idx.setdefault(name, len(self._idx) % N_COLOURS)
+
+
+# ----------------------------------------------------------------------------- pieces
+
+
+def _text(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
+    """Escape `text`, wrapping each (start, end) range in <mark>; ranges must not overlap."""
+    out, pos = [], 0
+    for s, e in sorted(marks):
+        if s < pos or e <= s:
+            continue
+        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def _speaker(turn: Turn, colours: Colours, with_role: bool = True) -> str:
+    c = colours.of(turn.speaker_name)
+    title = f' title="{esc(turn.speaker)}"' if turn.speaker != turn.speaker_name else ""
+    role = (f'<span class="tqa-role" title="{esc(turn.speaker_role)}">'
+            f"{esc(turn.speaker_role)}</span>" if with_role and turn.speaker_role else "")
+    return (f'<span class="tqa-who"><span class="tqa-dot tqa-c{c}"></span>'
+            f'<span class="tqa-name"{title}>{esc(turn.speaker_name)}</span>{role}</span>')
+
+
+def _goto(turn: Turn, title: str) -> str:
+    """A citation link; the app's script turns a click into 'show this turn in Browse'."""
+    when = f" · {fmt_time(turn.start)}" if turn.start is not None else ""
+    return (f'<a class="tqa-goto" href="#" data-transcript="{esc(turn.transcript_id)}" '
+            f'data-turn="{turn.number}" title="Open this turn in the transcript">'
+            f'<span class="tqa-title">{esc(title or turn.transcript_id)}</span> · '
+            f'turn {turn.number}{when}</a>')
+
+
+def _neighbour(turn: Turn, colours: Colours) -> str:
+    return (f'<div class="tqa-nb" data-turn="{turn.number}">'
+            f'<div class="tqa-nb-head">{_speaker(turn, colours, with_role=False)}'
+            f'<span class="tqa-num">turn {turn.number}</span></div>'
+            f'<div class="tqa-body">{_text(turn.text)}</div></div>')
+
+
+def _with_context(turn: Turn, body: str, context: ContextFn | None, colours: Colours) -> str:
+    """The turn's text with its neighbours hidden above and below, shown in place on demand."""
+    around = context(turn.transcript_id, turn.number) if context else []
+    before = [t for t in around if t.number < turn.number]
+    after = [t for t in around if t.number > turn.number]
+    if not before and not after:
+        return body
+    nums = [t.number for t in around] or [turn.number]
+    span = f"turns {min(nums)}–{max(nums)}"
+    return (
+        f'<div class="tqa-ctx tqa-before">{"".join(_neighbour(t, colours) for t in before)}</div>'
+        f"{body}"
+        f'<div class="tqa-ctx tqa-after">{"".join(_neighbour(t, colours) for t in after)}</div>'
+        f'<details class="tqa-ctx-toggle"><summary><span class="tqa-show">Show context '
+        f'({span})</span><span class="tqa-hide">Hide context</span></summary></details>'
+    )
+
+
+def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str:
+    t = p.turn
+    low = " tqa-low" if p.low_confidence else ""
+    badge = '<span class="tqa-badge">closest match</span>' if p.low_confidence else ""
+    score = max(0.0, min(1.0, float(p.score)))
+    body = f'<div class="tqa-body">{_text(t.text)}</div>'
+    return (
+        f'<article class="tqa-passage{low}" data-transcript="{esc(t.transcript_id)}" '
+        f'data-turn="{t.number}">'
+        f'<header><span class="tqa-rank">{p.rank or ""}</span>{_speaker(t, colours)}{badge}'
+        f'<span class="tqa-score" title="relevance score">'
+        f'<span class="tqa-bar"><span style="width:{score * 100:.0f}%"></span></span>'
+        f'{p.score:.2f}</span></header>'
+        f'<div class="tqa-where">{_goto(t, p.transcript_title)}</div>'
+        f"{_with_context(t, body, context, colours)}</article>"
+    )
+
+
+# ----------------------------------------------------------------------------- views
+
+
+def answer_html(answer: Answer, context: ContextFn | None = None,
+                colours: Colours | None = None) -> str:
+    """The answer card (or the abstention card) and the ranked passages under it."""
+    colours = colours or Colours()
+    q = f'<div class="tqa-q"><span>You asked</span> {esc(answer.question)}</div>'
+    if answer.abstained or answer.cited is None or answer.text is None:
+        head = (
+            '<section class="tqa-card tqa-abstain">'
+            f"{q}<p class=\"tqa-verdict\">The transcripts do not answer this question.</p>"
+            '<p class="tqa-hint">Nothing said in the indexed transcripts matches it closely '
+            "enough to quote as an answer. The closest passages are below, marked as such; "
+            "try rephrasing, or remove the speaker and transcript filters.</p></section>"
+        )
+        rest = answer.passages
+        label = "Closest passages (low confidence)"
+    else:
+        c = answer.cited
+        t = c.turn
+        body = (f'<blockquote class="tqa-body tqa-cited">'
+                f"{_text(t.text, [(answer.span_start, answer.span_end)])}</blockquote>")
+        head = (
+            '<section class="tqa-card tqa-answer">'
+            f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>'
+            f'<div class="tqa-cite">{_speaker(t, colours)}'
+            f'<div class="tqa-where">{_goto(t, c.transcript_title)}</div></div>'
+            f'<div class="tqa-passage tqa-cited-turn" data-transcript="{esc(t.transcript_id)}" '
+            f'data-turn="{t.number}">{_with_context(t, body, context, colours)}</div></section>'
+        )
+        key = (t.transcript_id, t.number)
+        rest = [p for p in answer.passages if (p.turn.transcript_id, p.turn.number) != key]
+        label = "Other passages"
+    if not rest:
+        return f'<div class="tqa-result">{head}</div>'
+    items = "".join(passage_html(p, context, colours) for p in rest)
+    return (f'<div class="tqa-result">{head}<h3 class="tqa-section">{label}</h3>'
+            f'<div class="tqa-passages">{items}</div></div>')
+
+
+def error_html(message: str) -> str:
+    return f'<div class="tqa-result"><div class="tqa-error" role="alert">{esc(message)}</div></div>'
+
+
+def empty_html(text: str) -> str:
+    return f'<div class="tqa-empty">{esc(text)}</div>'
+
+
+def transcript_html(title: str, turns: list[Turn], total: int, query: str = "",
+                    target: int | None = None, colours: Colours | None = None,
+                    speakers: Sequence[tuple[str, str | None]] = ()) -> str:
+    """A transcript as a conversation; `query` matches are marked, `target` is highlighted.
+
+    `speakers` ((name, role) pairs) is shown once as a legend, so turns carry names only.
+    """
+    colours = colours or Colours(t.speaker_name for t in turns)
+    legend = "".join(
+        f'<li><span class="tqa-dot tqa-c{colours.of(n)}"></span><span class="tqa-name">'
+        f'{esc(n)}</span>{f"""<span class="tqa-role">{esc(r)}</span>""" if r else ""}</li>'
+        for n, r in speakers
+    )
+    words = query.split()
+    pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE) if words else None
+    shown = len(turns)
+    count = f"{total} turns" if shown == total else f"{shown} of {total} turns"
+    rows = []
+    for t in turns:
+        marks = [m.span() for m in pattern.finditer(t.text)] if pattern else []
+        when = (f'<span class="tqa-time">{fmt_time(t.start)}</span>'
+                if t.start is not None else "")
+        cls = " tqa-target" if t.number == target else ""
+        rows.append(
+            f'<div class="tqa-turn tqa-c{colours.of(t.speaker_name)}{cls}" '
+            f'id="turn-{t.number}" data-turn="{t.number}">'
+            f'<div class="tqa-turn-head">{_speaker(t, colours, with_role=False)}{when}'
+            f'<span class="tqa-num">#{t.number}</span></div>'
+            f'<div class="tqa-body">{_text(t.text, marks)}</div></div>'
+        )
+    body = "".join(rows) or '<div class="tqa-empty">No turns match these filters.</div>'
+    return (f'<div class="tqa-transcript"><div class="tqa-transcript-head">'
+            f'<h2>{esc(title)}</h2><span class="tqa-count">{count}</span></div>'
+            f'{f"""<ul class="tqa-legend">{legend}</ul>""" if legend else ""}{body}</div>')
+
+
+def status_html(message: str, done: int = 0, total: int = 0, error: bool = False) -> str:
+    """The startup banner: index build progress, or why the index could not be built."""
+    if error:
+        return f'<div class="tqa-status tqa-status-error" role="alert">{esc(message)}</div>'
+    bar = ""
+    if total:
+        pct = 100 * done / total
+        bar = (f'<div class="tqa-progress"><span style="width:{pct:.0f}%"></span></div>'
+               f'<span class="tqa-progress-num">{done} / {total}</span>')
+    return (f'<div class="tqa-status" role="status"><span class="tqa-spinner"></span>'
+            f"<span>{esc(message)}</span>{bar}</div>")
+
+
+def upload_preview_html(preview, max_turns: int = 6) -> str:
+    """What an uploaded file parses into (an `uploads.Preview`): title, counts, first turns."""
+    colours = Colours(n for n, _ in preview.speakers)
+    people = "".join(
+        f'<li><span class="tqa-dot tqa-c{colours.of(n)}"></span>{esc(n)} '
+        f'<span class="tqa-muted">{c} turn{"s" if c != 1 else ""}</span></li>'
+        for n, c in preview.speakers
+    )
+    sample = "".join(
+        f'<div class="tqa-nb"><div class="tqa-nb-head">{_speaker(t, colours, False)}'
+        f'<span class="tqa-num">turn {t.number}</span></div>'
+        f'<div class="tqa-body">{_text(_clip(t.text, 280))}</div></div>'
+        for t in preview.turns[:max_turns]
+    )
+    more = preview.n_turns - min(max_turns, preview.n_turns)
+    more_html = f'<div class="tqa-muted">… and {more} more turns</div>' if more else ""
+    note = ""
+    if preview.identical:
+        note = ('<p class="tqa-note">This exact file is already in the transcripts folder; '
+                "adding it again changes nothing.</p>")
+    elif preview.exists:
+        note = (f'<p class="tqa-warn">A different file named <b>{esc(preview.name)}</b> is '
+                "already in the transcripts folder. Tick “Replace” to overwrite it, or "
+                "choose another name.</p>")
+    return (
+        f'<div class="tqa-upload-preview"><h3>{esc(preview.title)}</h3>'
+        f'<p class="tqa-muted">{esc(preview.name)} · {esc(preview.format)} format · '
+        f"{preview.size / 1024:.1f} KB</p>"
+        f'<p class="tqa-stat"><b class="tqa-nturns">{preview.n_turns}</b> turns by '
+        f'<b>{len(preview.speakers)}</b> speaker{"s" if len(preview.speakers) != 1 else ""}</p>'
+        f'<ul class="tqa-people">{people}</ul>{note}'
+        f'<div class="tqa-sample">{sample}{more_html}</div></div>'
+    )
+
+
+def notice_html(message: str, kind: str = "ok") -> str:
+    """A one-line outcome (kind: ok | error)."""
+    role = ' role="alert"' if kind == "error" else ""
+    return f'<div class="tqa-notice tqa-{esc(kind)}"{role}>{esc(message)}</div>'
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+# ----------------------------------------------------------------------------- style
+
+
+JS_CITATIONS = """
+element.addEventListener('click', (e) => {
+  const a = e.target.closest('a.tqa-goto');
+  if (!a) return;
+  e.preventDefault();
+  trigger('click', {transcript: a.dataset.transcript, turn: Number(a.dataset.turn)});
+});
+"""
+
+JS_SCROLL_TO_TARGET = """
+const go = () => setTimeout(() => {
+  const t = element.querySelector('.tqa-target');
+  if (t) t.scrollIntoView({block: 'center', behavior: 'smooth'});
+}, 120);
+watch('value', go);
+go();
+"""
+
+CSS = """
+.gradio-container { max-width: 1080px !important; margin: 0 auto !important; }
+#tqa-header { padding: 18px 0 4px; }
+#tqa-header h1 { font-size: 1.7rem; font-weight: 700; margin: 0; letter-spacing: -0.01em; }
+#tqa-header p { margin: 4px 0 0; color: var(--body-text-color-subdued); }
+.tqa-pill { display: inline-block; margin-left: 10px; padding: 2px 10px; border-radius: 999px;
+  font-size: 0.8rem; font-weight: 500; vertical-align: middle;
+  background: var(--background-fill-secondary); color: var(--body-text-color-subdued);
+  border: 1px solid var(--border-color-primary); }
+.tqa-muted { color: var(--body-text-color-subdued); font-size: 0.88em; }
+
+/* status banner */
+.tqa-status { display: flex; align-items: center; gap: 12px; padding: 12px 16px;
+  border-radius: 10px; background: var(--color-accent-soft);
+  border: 1px solid var(--border-color-accent-subdued); }
+.tqa-status-error { background: #fef2f2; border-color: #fca5a5; color: #991b1b; }
+.tqa-progress { flex: 1; height: 8px; border-radius: 4px; overflow: hidden;
+  background: var(--background-fill-primary); }
+.tqa-progress span { display: block; height: 100%; background: var(--color-accent);
+  transition: width .3s; }
+.tqa-progress-num { font-size: 0.85rem; font-variant-numeric: tabular-nums;
+  color: var(--body-text-color-subdued); }
+.tqa-spinner { display: inline-block; flex: none; width: 14px; height: 14px; border-radius: 50%;
+  border: 2px solid var(--color-accent); border-right-color: transparent;
+  animation: tqa-spin 0.9s linear infinite; }
+@keyframes tqa-spin { to { transform: rotate(360deg); } }
+
+/* cards */
+.tqa-result { display: flex; flex-direction: column; gap: 12px; }
+.tqa-card { padding: 20px 22px; border-radius: 14px; background: var(--block-background-fill);
+  border: 1px solid var(--border-color-primary); box-shadow: 0 1px 3px rgba(0,0,0,.06); }
+.tqa-answer { border-left: 5px solid var(--color-accent); }
+.tqa-abstain { border-left: 5px solid #d97706; }
+.tqa-q { font-size: 0.88rem; color: var(--body-text-color-subdued); margin-bottom: 8px;
+  overflow-wrap: anywhere; }
+.tqa-q span { text-transform: uppercase; font-size: 0.72rem; letter-spacing: .06em;
+  font-weight: 600; margin-right: 6px; }
+.tqa-answer-text { font-size: 1.25rem; line-height: 1.5; font-weight: 600; margin: 0 0 12px; }
+.tqa-verdict { font-size: 1.15rem; font-weight: 600; margin: 0 0 6px; }
+.tqa-hint { margin: 0; color: var(--body-text-color-subdued); }
+.tqa-cite { display: flex; flex-direction: column; gap: 2px; margin-bottom: 12px; }
+.tqa-cite .tqa-who { flex-wrap: wrap; row-gap: 0; }
+.tqa-cite .tqa-role { flex-basis: 100%; white-space: normal; padding-left: 17px; }
+.tqa-cite .tqa-where { padding-left: 17px; margin-top: 2px; }
+.tqa-who { display: inline-flex; align-items: baseline; gap: 8px; min-width: 0; }
+.tqa-name { font-weight: 600; white-space: nowrap; }
+.tqa-role { color: var(--body-text-color-subdued); font-size: 0.85em; min-width: 0;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tqa-dot { width: 9px; height: 9px; border-radius: 50%; display: inline-block;
+  flex: none; align-self: center; }
+.tqa-where { font-size: 0.88rem; }
+a.tqa-goto { color: var(--color-accent); text-decoration: none; cursor: pointer; }
+a.tqa-goto:hover { text-decoration: underline; }
+.tqa-body { white-space: pre-line; line-height: 1.6; overflow-wrap: anywhere; }
+blockquote.tqa-cited { margin: 0; padding: 12px 16px; border-radius: 8px;
+  background: var(--background-fill-secondary); border: none; font-size: 0.97rem; }
+.tqa-body mark { background: #fde68a; color: inherit; padding: 1px 2px; border-radius: 3px; }
+.dark .tqa-body mark { background: #a16207; }
+
+.tqa-section { font-size: 0.8rem !important; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--body-text-color-subdued); margin: 10px 0 0 !important; font-weight: 600; }
+.tqa-passages { display: flex; flex-direction: column; gap: 10px; }
+article.tqa-passage { padding: 14px 18px; border-radius: 12px;
+  background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
+article.tqa-passage header { display: flex; align-items: baseline; gap: 10px;
+  margin-bottom: 2px; min-width: 0; }
+.tqa-rank { font-size: 0.78rem; font-weight: 700; color: var(--body-text-color-subdued);
+  min-width: 1.2em; }
+.tqa-score { margin-left: auto; flex: none; display: inline-flex; align-items: center; gap: 6px;
+  font-size: 0.8rem; color: var(--body-text-color-subdued); font-variant-numeric: tabular-nums; }
+.tqa-bar { width: 48px; height: 5px; border-radius: 3px; background: var(--border-color-primary);
+  overflow: hidden; display: inline-block; }
+.tqa-bar span { display: block; height: 100%; background: var(--color-accent); }
+article.tqa-passage .tqa-where { margin-bottom: 6px; }
+.tqa-low { opacity: 0.92; border-style: dashed !important; }
+.tqa-badge { font-size: 0.72rem; font-weight: 600; padding: 1px 8px; border-radius: 999px;
+  background: #fef3c7; color: #92400e; }
+
+/* context in place */
+.tqa-ctx { display: none; }
+.tqa-passage:has(> details.tqa-ctx-toggle[open]) > .tqa-ctx { display: block; }
+.tqa-nb { padding: 8px 12px; margin: 6px 0; border-radius: 8px; font-size: 0.92rem;
+  background: var(--background-fill-secondary); color: var(--body-text-color-subdued); }
+.tqa-nb-head { display: flex; gap: 8px; align-items: baseline; margin-bottom: 2px;
+  font-size: 0.85rem; }
+.tqa-num { color: var(--body-text-color-subdued); font-size: 0.8rem;
+  font-variant-numeric: tabular-nums; }
+details.tqa-ctx-toggle { margin-top: 6px; }
+details.tqa-ctx-toggle summary { cursor: pointer; font-size: 0.85rem; color: var(--color-accent);
+  list-style: none; display: inline-block; }
+details.tqa-ctx-toggle summary::-webkit-details-marker { display: none; }
+details.tqa-ctx-toggle summary::before { content: "▸ "; }
+details.tqa-ctx-toggle[open] summary::before { content: "▾ "; }
+details.tqa-ctx-toggle .tqa-hide, details.tqa-ctx-toggle[open] .tqa-show { display: none; }
+details.tqa-ctx-toggle[open] .tqa-hide { display: inline; }
+
+.tqa-error { padding: 14px 18px; border-radius: 10px; background: #fef2f2;
+  border: 1px solid #fca5a5; color: #991b1b; overflow-wrap: anywhere; }
+.tqa-empty { padding: 36px 20px; text-align: center; color: var(--body-text-color-subdued);
+  border: 1px dashed var(--border-color-primary); border-radius: 12px; }
+
+/* transcript view */
+.tqa-transcript-head { display: flex; align-items: baseline; gap: 12px; margin: 4px 0 12px; }
+.tqa-transcript-head h2 { margin: 0 !important; font-size: 1.2rem !important; }
+.tqa-count { color: var(--body-text-color-subdued); font-size: 0.9rem; }
+.tqa-turn { padding: 10px 14px 10px 16px; margin: 0 0 8px; border-radius: 10px;
+  border-left: 4px solid var(--tqa-colour, var(--border-color-primary));
+  background: var(--block-background-fill); scroll-margin-top: 80px; }
+.tqa-legend { list-style: none; padding: 0; margin: 0 0 14px; display: flex;
+  flex-direction: column; gap: 2px; font-size: 0.9rem; }
+.tqa-legend li { display: flex; align-items: baseline; gap: 8px; }
+.tqa-legend .tqa-role { white-space: normal; }
+.tqa-turn-head { display: flex; align-items: baseline; gap: 10px; margin-bottom: 2px; }
+.tqa-turn-head .tqa-num { margin-left: auto; }
+.tqa-time { font-size: 0.8rem; color: var(--body-text-color-subdued);
+  font-variant-numeric: tabular-nums; }
+.tqa-target { box-shadow: 0 0 0 2px var(--color-accent); background: var(--color-accent-soft); }
+
+/* upload */
+.tqa-upload-preview { padding: 18px 20px; border-radius: 14px;
+  background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
+.tqa-upload-preview h3 { margin: 0 0 2px; font-size: 1.15rem; font-weight: 600; }
+.tqa-sample .tqa-nb { color: var(--body-text-color); }
+.tqa-stat { margin: 10px 0 4px; }
+.tqa-people { list-style: none; padding: 0 !important; margin: 0 0 10px !important;
+  display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.tqa-people li { display: inline-flex; align-items: center; gap: 6px; margin: 0 !important; }
+.tqa-warn { padding: 8px 12px; border-radius: 8px; background: #fef3c7; color: #92400e; }
+.tqa-note { padding: 8px 12px; border-radius: 8px; background: var(--background-fill-secondary); }
+.tqa-notice { padding: 12px 16px; border-radius: 10px; overflow-wrap: anywhere; }
+.tqa-ok { background: #ecfdf5; border: 1px solid #6ee7b7; color: #065f46; }
+.tqa-notice.tqa-error { background: #fef2f2; border: 1px solid #fca5a5; color: #991b1b; }
+
+/* speaker colours */
+.tqa-c0 { --tqa-colour: #4f46e5; } .tqa-c1 { --tqa-colour: #0d9488; }
+.tqa-c2 { --tqa-colour: #db2777; } .tqa-c3 { --tqa-colour: #d97706; }
+.tqa-c4 { --tqa-colour: #2563eb; } .tqa-c5 { --tqa-colour: #65a30d; }
+.tqa-c6 { --tqa-colour: #9333ea; } .tqa-c7 { --tqa-colour: #dc2626; }
+.tqa-dot.tqa-c0, .tqa-dot.tqa-c1, .tqa-dot.tqa-c2, .tqa-dot.tqa-c3, .tqa-dot.tqa-c4,
+.tqa-dot.tqa-c5, .tqa-dot.tqa-c6, .tqa-dot.tqa-c7 { background: var(--tqa-colour); }
+"""

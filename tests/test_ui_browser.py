@@ -1,0 +1,365 @@
+"""The app end to end in Debian's Chromium (Playwright, never a downloaded browser).
+
+One real server per module (`ui.serve`, the same code `python app.py` runs, in a thread of
+this process so it shares the session's model), one fresh browser page per test. The tests
+that upload run last, since they add transcripts to the index.
+"""
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED, make_qa
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow,
+    # Gradio's own queue code trips pandas 3 deprecations; nothing here to act on.
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+SCREENSHOT = ROOT / "docs" / "screenshot-answer.png"
+QUESTION = "How much money has the government spent on programs?"
+SEED_TITLE = "Policy Podcast: Trafficking in Persons"
+TIMEOUT = 60_000  # ms; a loaded CI machine can be slow, a passing run is not
+
+TOWN_HALL = """Town Hall on the Riverside Bridge
+
+MAYOR ALVAREZ: Good evening. Tonight we discuss the Riverside bridge repairs.
+
+COUNCILLOR OKAFOR: The engineers told us the repairs will cost 12 million dollars and take two summers.
+
+MAYOR ALVAREZ: And the ferry will run while the bridge is closed, every twenty minutes.
+
+COUNCILLOR OKAFOR: The ferry fare will be free for residents during the closure.
+"""
+
+HOSTILE = """Hostile Kitchen <script>window.__pwned='title'</script>
+
+CHEF: Today we bake <b>sourdough</b> bread. <script>window.__pwned='script'</script>
+
+GUEST: How long does the dough rise? <img src=x onerror="window.__pwned='img'">
+
+CHEF: The dough rises for twelve hours. ${window.__pwned='template'} {{constructor}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, encoder):
+    """A live app over a fresh copy of the bundled transcript (index built at start)."""
+    from transcript_qa import ui
+
+    qa = make_qa(tmp_path_factory.mktemp("ui"), [SEED], encoder)
+    demo, url = ui.serve(qa, block=False, server_port=free_port())
+    yield qa, url
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium (apt-get install chromium)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(app, browser):
+    """A fresh page on the app; fails the test on any dialog, page error or off-host request."""
+    _, url = app
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    problems: list[str] = []
+    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+          else problems.append(f"off-host request: {r.url}"))
+    pg.goto(url)
+    pg.locator("#tqa-stats", has_text="turns").wait_for()  # index ready, lists filled
+    yield pg
+    pwned = pg.evaluate("window.__pwned")
+    context.close()
+    assert pwned is None, f"injected code ran: {pwned}"
+    assert problems == []
+
+
+def ask(page, question: str):
+    box = page.locator("#tqa-question textarea")
+    box.fill(question)
+    box.press("Enter")  # Enter submits
+    card = page.locator("#tqa-result .tqa-card")
+    page.locator("#tqa-result .tqa-q").filter(has_text=question.split()[0]).wait_for()
+    return card
+
+
+def pick(page, elem_id: str, option: str) -> None:
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_ask_shows_the_answer_with_the_cited_speaker_text(page):
+    card = ask(page, QUESTION)
+    assert "530 million" in card.locator(".tqa-answer-text").inner_text()
+    assert card.locator(".tqa-cite .tqa-name").inner_text() == "Mark P. Lagon"
+    assert "Ambassador-At-Large" in card.locator(".tqa-cite .tqa-role").inner_text()
+    where = card.locator(".tqa-cite .tqa-where").inner_text()
+    assert SEED_TITLE in where and "turn 10" in where
+    # The cited turn verbatim, with the answer span highlighted inside it.
+    cited = card.locator("blockquote.tqa-cited")
+    assert cited.inner_text().startswith("Well, Congress had a really good idea")
+    assert "$530 million" in cited.locator("mark").inner_text()
+    # Other ranked passages: speaker, turn number, score and text each.
+    others = page.locator("#tqa-result article.tqa-passage")
+    assert others.count() == 4  # k=5 minus the cited one
+    for i in range(others.count()):
+        p = others.nth(i)
+        assert p.locator("header .tqa-name").inner_text()
+        assert re.search(r"turn \d+", p.locator(":scope > .tqa-where").inner_text())
+        assert re.fullmatch(r"\d\.\d\d", p.locator(".tqa-score").inner_text().strip())
+        assert len(p.locator(":scope > .tqa-body").inner_text()) > 20
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.locator("#tqa-result .tqa-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_context_expands_in_place(page):
+    ask(page, QUESTION)
+    cited = page.locator("#tqa-result .tqa-cited-turn")
+    before = cited.locator(".tqa-before .tqa-nb")  # turn 9: the question that was answered
+    after = cited.locator(".tqa-after .tqa-nb")
+    assert before.is_hidden() and after.is_hidden()
+    cited.get_by_text("Show context").click()
+    assert before.is_visible() and after.is_visible()
+    assert "Sean McCormack" in before.inner_text() and "turn 9" in before.inner_text()
+    assert "what the United States is doing to fight this plague" in before.inner_text()
+    assert "turn 11" in after.inner_text()
+    # In place: the neighbour sits above the cited text, the next turn below it.
+    y = [loc.bounding_box()["y"] for loc in (before, cited.locator("blockquote"), after)]
+    assert y == sorted(y)
+    cited.get_by_text("Hide context").click()
+    assert before.is_hidden()
+    # Other passages expand the same way.
+    other = page.locator("#tqa-result article.tqa-passage").first
+    other.get_by_text("Show context").click()
+    assert other.locator(".tqa-ctx .tqa-nb").first.is_visible()
+
+
+def test_browse_shows_the_whole_transcript_and_filters(page, app):
+    qa, _ = app
+    page.get_by_role("tab", name="Browse").click()
+    view = page.locator("#tqa-browse")
+    turns = view.locator(".tqa-turn")
+    turns.nth(41).wait_for()
+    assert turns.count() == 42
+    assert "42 turns" in view.locator(".tqa-count").inner_text()
+    assert view.locator("h2").inner_text() == SEED_TITLE
+    first = turns.first.inner_text()
+    assert "Sean McCormack" in first and "#1" in first and "thanks for joining us" in first
+    assert "Department Spokesman" in view.locator(".tqa-legend").inner_text()
+
+    pick(page, "tqa-browse-speaker", "Sean McCormack")
+    expected = len(qa.turns(speaker="Sean McCormack"))
+    page.wait_for_function(f"document.querySelectorAll('#tqa-browse .tqa-turn').length == {expected}")
+    assert f"{expected} of 42 turns" in view.locator(".tqa-count").inner_text()
+    assert set(turns.locator(".tqa-name").all_inner_texts()) == {"Sean McCormack"}
+
+    pick(page, "tqa-browse-speaker", "All speakers")
+    page.locator("#tqa-browse-query textarea").press_sequentially("mexico")  # as typed
+    page.wait_for_function(  # typing filters as you go; wait for the full word's result
+        "[...document.querySelectorAll('#tqa-browse .tqa-turn .tqa-body')]"
+        ".every(e => e.innerText.toLowerCase().includes('mexico'))")
+    expected = len(qa.turns(contains="Mexico"))
+    assert 0 < expected < 42 and turns.count() == expected
+    assert view.locator("mark").first.inner_text().lower() == "mexico"
+
+
+def test_citation_opens_its_turn_in_browse(page):
+    ask(page, QUESTION)
+    page.locator("#tqa-result .tqa-cite a.tqa-goto").click()
+    target = page.locator("#tqa-browse .tqa-turn.tqa-target")
+    target.wait_for()
+    assert target.get_attribute("id") == "turn-10"
+    assert "$530 million" in target.inner_text()
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('#tqa-browse .tqa-target')"
+        ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+    assert page.locator("#tqa-browse .tqa-turn").count() == 42
+
+
+def test_example_questions_and_filters(page, app):
+    qa, _ = app
+    page.locator("#tqa-examples").get_by_text("What is a T visa?").click()  # fills and asks
+    card = page.locator("#tqa-result .tqa-card")
+    page.locator("#tqa-result .tqa-q").filter(has_text="T visa").wait_for()
+    assert "T visa" in card.locator(".tqa-answer-text").inner_text()
+    assert page.locator("#tqa-question textarea").input_value() == "What is a T visa?"
+
+    pick(page, "tqa-ask-speaker", "Sean McCormack")
+    page.locator("#tqa-k input[type=number]").fill("3")
+    page.locator("#tqa-k input[type=number]").press("Enter")
+    ask(page, "What did the spokesman ask about Mexico?")
+    names = page.locator("#tqa-result .tqa-cite .tqa-name, #tqa-result article header .tqa-name")
+    page.wait_for_function(
+        "document.querySelectorAll('#tqa-result .tqa-cite, #tqa-result article').length == 3")
+    assert set(names.all_inner_texts()) == {"Sean McCormack"}
+
+
+def test_hostile_question_is_shown_as_text_and_runs_nothing(page):
+    q = "<img src=x onerror=\"window.__pwned='q'\"><script>window.__pwned='s'</script> T visa?"
+    ask(page, q)
+    result = page.locator("#tqa-result")
+    assert result.locator("img, script, iframe").count() == 0
+    assert q in result.locator(".tqa-q").inner_text()
+    page.wait_for_timeout(300)  # give a would-be onerror handler time to fire
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_user_errors_are_messages_not_tracebacks(page):
+    box = page.locator("#tqa-question textarea")
+    box.fill("   ")
+    box.press("Enter")
+    err = page.locator("#tqa-result .tqa-error")
+    err.wait_for()
+    assert "The question is empty" in err.inner_text()
+    assert "Traceback" not in page.content()
+
+
+# ---------------------------------------------------------------- uploads (change the index)
+
+
+def upload(page, path: Path):
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("#tqa-upload-file input[type=file]").set_input_files(str(path))
+
+
+def add_transcript(page, path: Path, text: str) -> None:
+    """Upload, wait for the preview, confirm, wait for the outcome."""
+    path.write_text(text, encoding="utf-8")
+    upload(page, path)
+    page.locator("#tqa-upload-preview .tqa-nturns").wait_for()
+    page.locator("#tqa-upload-confirm").click()
+    page.locator("#tqa-upload-result .tqa-ok").wait_for()
+
+
+def test_upload_preview_confirm_then_ask(page, tmp_path):
+    f = tmp_path / "town-hall.txt"
+    f.write_text(TOWN_HALL, encoding="utf-8")
+    upload(page, f)
+    preview = page.locator("#tqa-upload-preview")
+    preview.locator(".tqa-nturns").wait_for()
+    assert preview.locator(".tqa-nturns").inner_text() == "4"
+    assert preview.locator(".tqa-people").inner_text().split() == [
+        "Mayor", "Alvarez", "2", "turns", "Councillor", "Okafor", "2", "turns"]
+    assert page.locator("#tqa-upload-name textarea").input_value() == "town-hall.txt"
+    page.locator("#tqa-upload-confirm").click()
+    done = page.locator("#tqa-upload-result .tqa-ok")
+    done.wait_for()
+    assert "Added town-hall.txt (4 turns)" in done.inner_text()
+    page.locator("#tqa-stats", has_text="2 transcripts").wait_for()  # lists refreshed
+
+    page.get_by_role("tab", name="Ask").click()
+    card = ask(page, "How much will the bridge repairs cost?")
+    assert "12 million" in card.locator(".tqa-answer-text").inner_text()
+    assert card.locator(".tqa-cite .tqa-name").inner_text() == "Councillor Okafor"
+    assert "Town Hall on the Riverside Bridge" in card.locator(".tqa-where").inner_text()
+
+
+def test_upload_refuses_unsafe_names_and_unparseable_files(page, app, tmp_path):
+    qa, _ = app
+    f = tmp_path / "notes.txt"
+    f.write_text(TOWN_HALL, encoding="utf-8")
+    upload(page, f)
+    page.locator("#tqa-upload-preview .tqa-nturns").wait_for()
+    confirm = page.locator("#tqa-upload-confirm")
+    assert confirm.is_enabled()
+    name = page.locator("#tqa-upload-name textarea")
+    for bad, why in [("../evil.txt", "is a path"), ("/tmp/evil.txt", "is a path"),
+                     (".hidden.txt", "starts with a dot")]:
+        name.fill(bad)
+        name.press("Enter")
+        err = page.locator("#tqa-upload-preview .tqa-error").filter(has_text=bad)
+        err.filter(has_text=why).wait_for()
+        assert "plain file name" in err.inner_text() or "not allowed" in err.inner_text()
+        assert confirm.is_disabled()
+    assert not (qa.cfg.transcripts_dir.parent / "evil.txt").exists()
+    assert not Path("/tmp/evil.txt").exists()
+
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    page.locator("#tqa-upload-file button[aria-label='Clear']").click()
+    upload(page, binary)
+    err = page.locator("#tqa-upload-preview .tqa-error")
+    err.filter(has_text="binary").wait_for()
+    assert "photo.txt" in err.inner_text()
+    assert confirm.is_disabled()
+    assert sorted(p.name for p in qa.cfg.transcripts_dir.iterdir()) == sorted(
+        [SEED.name, "town-hall.txt"])
+
+
+def test_transcript_with_markup_renders_as_text(page, tmp_path):
+    add_transcript(page, tmp_path / "hostile.txt", HOSTILE)
+
+    page.get_by_role("tab", name="Browse").click()
+    pick(page, "tqa-browse-transcript", "Hostile Kitchen <script>window.__pwned='title'</script>")
+    view = page.locator("#tqa-browse")
+    view.locator(".tqa-turn").nth(2).wait_for()
+    text = view.inner_text()
+    assert "<script>window.__pwned='script'</script>" in text
+    assert "<img src=x onerror=\"window.__pwned='img'\">" in text
+    assert "${window.__pwned='template'} {{constructor}}" in text
+    assert view.locator("script, img, b").count() == 0
+
+    # The same text as an answer and passages (restricted to that transcript: all 3 turns).
+    page.get_by_role("tab", name="Ask").click()
+    pick(page, "tqa-ask-transcript", "Hostile Kitchen <script>window.__pwned='title'</script>")
+    ask(page, "How long does the dough rise?")
+    result = page.locator("#tqa-result")
+    result.locator(".tqa-passage").nth(2).wait_for()
+    text = result.inner_text()
+    for literal in ["<script>window.__pwned='script'</script>", "onerror=\"window.__pwned='img'\"",
+                    "${window.__pwned='template'}", "<b>sourdough</b>"]:
+        assert literal in text
+    assert result.locator("script, img, b").count() == 0
+    page.wait_for_timeout(300)  # give a would-be onerror handler time to fire
+
+
+def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(
+        tmp_path_factory, encoder, browser, tmp_path):
+    """An empty transcripts folder is not a dead end: the page says so, and uploading the
+    first transcript builds the index and makes it answerable without a restart."""
+    from transcript_qa import ui
+
+    qa = make_qa(tmp_path_factory.mktemp("empty"), [], encoder)
+    demo, url = ui.serve(qa, block=False, server_port=free_port())
+    try:
+        pg = browser.new_page()
+        pg.set_default_timeout(TIMEOUT)
+        pg.goto(url)
+        pg.locator("#tqa-banner .tqa-status-error", has_text="No transcripts yet").wait_for()
+        add_transcript(pg, tmp_path / "town-hall.txt", TOWN_HALL)
+        pg.locator("#tqa-stats", has_text="1 transcript · 4 turns").wait_for()
+        assert pg.locator("#tqa-banner").is_hidden()
+        pg.get_by_role("tab", name="Ask").click()
+        card = ask(pg, "How much will the bridge repairs cost?")
+        assert "12 million" in card.locator(".tqa-answer-text").inner_text()
+        pg.close()
+    finally:
+        demo.close()

@@ -1,0 +1,129 @@
+"""The app's HTML: everything a transcript or a user supplies is escaped; the answer span is
+highlighted inside the verbatim cited turn; abstentions say so. (The browser test checks the
+same in a real page; these pin the markup without a server.)"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from transcript_qa import render
+from transcript_qa.model import Answer, Passage, Turn
+
+HOSTILE = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+           '${alert(1)} {{constructor}} "quoted" & \'single\'')
+
+
+class Tags(HTMLParser):
+    """Collect every element and attribute the markup really contains."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def turn(n: int, text: str, speaker: str = "HOST", name: str = "Host", tid: str = "t") -> Turn:
+    return Turn(transcript_id=tid, number=n, speaker=speaker, speaker_name=name,
+                speaker_role=None, text=text, start_char=0, end_char=len(text))
+
+
+def test_hostile_text_everywhere_is_only_text():
+    t = Turn(transcript_id=HOSTILE, number=3, speaker=HOSTILE, speaker_name=HOSTILE,
+             speaker_role=HOSTILE, text=HOSTILE, start_char=0, end_char=1, start=61.0)
+    p = Passage(turn=t, score=0.5, rank=1, transcript_title=HOSTILE)
+    answer = Answer(question=HOSTILE, passages=[p], cited=p, text=HOSTILE[10:30],
+                    span_start=10, span_end=30)
+
+    def ctx(tid, n):
+        return [turn(2, HOSTILE, tid=tid), t, turn(4, HOSTILE, tid=tid)]
+
+    pages = [
+        render.answer_html(answer, ctx),
+        render.answer_html(Answer(question=HOSTILE, passages=[p], abstained=True), ctx),
+        render.transcript_html(HOSTILE, [t], 1, query="script", target=3,
+                               speakers=[(HOSTILE, HOSTILE)]),
+        render.error_html(HOSTILE), render.notice_html(HOSTILE, "error"),
+        render.status_html(HOSTILE, 1, 2), render.empty_html(HOSTILE),
+    ]
+    for markup in pages:
+        parsed = Tags(markup)
+        assert not {"script", "img", "iframe", "svg", "object"} & set(parsed.tags)
+        assert not any(a.startswith("on") for a, _ in parsed.attrs)
+        shown = "".join(parsed.text)
+        assert "<script>" in shown and "${alert(1)}" in shown  # shown literally to the reader
+
+
+def test_answer_card_highlights_the_span_inside_the_verbatim_turn():
+    text = "First sentence here. The answer is 42 units. Last one."
+    s = text.index("The answer")
+    e = text.index(" Last")
+    t = turn(7, text, "MS. DOE", "Jane Doe")
+    t.speaker_role = "Analyst"
+    t.start = 3725.0
+    p = Passage(turn=t, score=0.9, rank=1, transcript_title="Budget call")
+    other = Passage(turn=turn(2, "Unrelated."), score=0.2, rank=2, transcript_title="Budget call")
+    a = Answer(question="What is the answer?", passages=[p, other], cited=p,
+               text=text[s:e], span_start=s, span_end=e)
+    markup = render.answer_html(a, lambda tid, n: [turn(6, "Before."), t, turn(8, "After.")])
+    assert '<p class="tqa-answer-text">The answer is 42 units.</p>' in markup
+    assert "First sentence here. <mark>The answer is 42 units.</mark> Last one." in markup
+    assert "Jane Doe" in markup and "Analyst" in markup and 'title="MS. DOE"' in markup
+    assert "Budget call</span> · turn 7 · 1:02:05" in markup
+    assert 'data-transcript="t" data-turn="7"' in markup  # the Browse link
+    assert "Show context (turns 6–8)" in markup and "Before." in markup and "After." in markup
+    # The cited passage is not repeated among the others.
+    assert markup.count('class="tqa-rank"') == 1 and "Unrelated." in markup
+
+
+def test_abstention_card_says_so_and_marks_closest_passages():
+    p = Passage(turn=turn(1, "Something else."), score=0.1, rank=1, low_confidence=True)
+    markup = render.answer_html(Answer(question="Who won?", passages=[p], abstained=True))
+    assert "The transcripts do not answer this question." in markup
+    assert "Closest passages (low confidence)" in markup
+    assert "closest match" in markup and "tqa-low" in markup
+    assert "<mark>" not in markup
+
+
+def test_transcript_view_counts_filters_and_marks_matches():
+    turns = [turn(1, "Hello there."), turn(2, "The FERRY runs\n\nevery hour.", "GUEST", "Guest")]
+    markup = render.transcript_html("Talk", turns, 2)
+    assert markup.count('class="tqa-turn ') == 2 and "2 turns" in markup
+    filtered = render.transcript_html("Talk", turns[1:], 2, query="ferry runs every", target=2)
+    assert "1 of 2 turns" in filtered
+    assert "<mark>FERRY runs\n\nevery</mark>" in filtered
+    assert 'id="turn-2"' in filtered and "tqa-target" in filtered
+    assert "No turns match" in render.transcript_html("Talk", [], 2, query="zebra")
+
+
+def test_times_format():
+    assert render.fmt_time(None) == ""
+    assert render.fmt_time(5.9) == "0:05"
+    assert render.fmt_time(125) == "2:05"
+    assert render.fmt_time(3725) == "1:02:05"
+
+
+def test_only_known_classes_reach_the_page():
+    """Every class the renderer emits is styled (catches typos between markup and CSS)."""
+    t = turn(1, "Text.")
+    p = Passage(turn=t, score=0.5, rank=1)
+    markup = "".join([
+        render.answer_html(Answer(question="q", passages=[p], cited=p, text="Text.",
+                                  span_start=0, span_end=5), lambda *_: [t, turn(2, "x")]),
+        render.answer_html(Answer(question="q", passages=[p], abstained=True)),
+        render.transcript_html("T", [t], 1, speakers=[("Host", "Role")]),
+        render.status_html("m", 1, 2), render.status_html("m", error=True),
+        render.error_html("e"), render.notice_html("n"), render.empty_html("x"),
+    ])
+    used = {c for attr in re.findall(r'class="([^"]+)"', markup) for c in attr.split()}
+    styled = set(re.findall(r"\.(tqa-[\w-]+)", render.CSS))
+    hooks = {"tqa-before", "tqa-after", "tqa-cited-turn", "tqa-transcript", "tqa-title"}
+    assert used - styled - hooks == set()
