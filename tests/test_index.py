@@ -138,3 +138,14 @@ def test_old_versions_are_cleaned_up(tmp_path, encoder):
     versions = [p for p in qa.cfg.index_dir.iterdir() if p.name.startswith("v-")]
     assert len(versions) <= 2  # the live one and the previous one (for in-flight readers)
     assert not [p for p in qa.cfg.index_dir.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_empty_transcripts_folder_builds_and_says_what_to_do(tmp_path, encoder):
+    qa = make_qa(tmp_path, [], encoder)
+    report = qa.build_index()
+    assert report.total_turns == 0 and qa.transcript_ids() == []
+    with pytest.raises(TranscriptQAError, match="No transcripts are indexed yet"):
+        qa.ask("anything?")
+    shutil.copy(SEED, qa.cfg.transcripts_dir / SEED.name)
+    assert qa.build_index().added == [SEED.stem]
+    assert "$530 million" in qa.ask("How much has the government spent on programs?").text

@@ -134,6 +134,11 @@ class TranscriptQA:
     def _searcher(self):
         from .search import Searcher
 
+        if self.index.faiss.ntotal == 0:
+            raise TranscriptQAError(
+                f"No transcripts are indexed yet; add files to {self.cfg.transcripts_dir} "
+                "(or upload one in the app)."
+            )
         return Searcher(self.index, self.encoder)
 
     def search(self, question: str, k: int | None = None, speaker: str | None = None,

@@ -485,7 +485,7 @@ class Index:
             problems.append("counts differ from the manifest")
         if ids != set(self.manifest.get("transcripts", {})):
             problems.append("transcripts differ from the manifest")
-        if self.faiss.d != self.dim:
+        if self.faiss.d != self.dim and n:  # an empty index has no meaningful dimension
             problems.append(f"FAISS dimension {self.faiss.d} != manifest {self.dim}")
         if problems:
             raise TranscriptQAError(f"Index {self.path.name} is inconsistent: {'; '.join(problems)}")
