@@ -104,7 +104,9 @@ def main() -> int:
         start = threading.Barrier(args.clients + 1)
 
         def one_client(offset: int) -> None:
-            c = Client(url, verbose=False)
+            # httpx's default 5 s timeout is for interactive use; a queued request under a
+            # 50-client burst waits longer than that by design (the queue is the back-pressure).
+            c = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
             start.wait()
             for i in range(len(qs)):
                 q = qs[(i + offset) % len(qs)]
