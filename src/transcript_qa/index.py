@@ -26,12 +26,12 @@ from .config import Config
 from .embed import model_identity
 from .errors import TranscriptQAError
 from .model import Speaker, Transcript, Turn
-from .passages import UNITS_VERSION, build_units
+from .passages import UNITS_VERSION, build_sentences, build_units
 
 if TYPE_CHECKING:
     from .embed import Encoder
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: sentence vectors and a surface-word vocabulary beside the units
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
 
@@ -51,6 +51,12 @@ CREATE TABLE units (
   turn_first INTEGER NOT NULL, turn_last INTEGER NOT NULL, text TEXT NOT NULL, vec BLOB NOT NULL
 );
 CREATE INDEX units_by_transcript ON units (transcript_id, turn_first);
+CREATE TABLE sentences (
+  id INTEGER PRIMARY KEY, transcript_id TEXT NOT NULL, turn INTEGER NOT NULL,
+  start INTEGER NOT NULL, "end" INTEGER NOT NULL, vec BLOB NOT NULL
+);
+CREATE INDEX sentences_by_turn ON sentences (transcript_id, turn);
+CREATE TABLE vocab (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE units_fts USING fts5(
   text, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
@@ -170,6 +176,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # file name -> why it was skipped
     embedded_units: int = 0
+    embedded_texts: int = 0  # units + sentences actually encoded (distinct texts)
     total_units: int = 0
     total_turns: int = 0
     seconds: float = 0.0
@@ -273,31 +280,41 @@ def _build_locked(
         db.executescript(_SCHEMA)
         if keep and old_dir is not None:
             _copy_transcripts(db, old_dir / "store.sqlite", keep)
-        new_units = [(t, build_units(t.turns)) for t in parsed]
-        n_new = sum(len(u) for _, u in new_units)
+        new_units = [(t, build_units(t.turns), build_sentences(t.turns)) for t in parsed]
+        n_new = sum(len(u) for _, u, _ in new_units)
         if n_new:
             encoder = encoder_factory()
         dim = encoder.dim if encoder else int((old or {}).get("dim", 0))
         next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+        n_texts = sum(len(u) + len(s) for _, u, s in new_units)
         done = 0
-        for t, units in new_units:
+        for t, units, sentences in new_units:
             _insert_transcript(db, t)
-            texts = [u.text for u in units]
+            # Units and sentences in one encode call; repeated texts ("Yeah .") once each.
+            texts = list(dict.fromkeys([u.text for u in units] + [x.text for x in sentences]))
             vecs = np.zeros((0, dim), dtype=np.float32)
             for i in range(0, len(texts), 1024):
                 chunk = encoder.encode(texts[i : i + 1024])  # type: ignore[union-attr]
                 vecs = np.vstack([vecs, chunk])
                 done += len(chunk)
                 if progress:
-                    progress(done, n_new, f"embedding {t.id}")
+                    progress(done, n_texts, f"embedding {t.id}")
+            row = {text: i for i, text in enumerate(texts)}
+            report.embedded_texts += len(texts)
             db.executemany(
                 "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(next_id + i, u.transcript_id, u.utterance, u.turn_first, u.turn_last, u.text,
-                  v.tobytes()) for i, (u, v) in enumerate(zip(units, vecs))],
+                  vecs[row[u.text]].tobytes()) for i, u in enumerate(units)],
+            )
+            db.executemany(
+                'INSERT INTO sentences (transcript_id, turn, start, "end", vec) VALUES (?, ?, ?, ?, ?)',
+                [(x.transcript_id, x.turn, x.start, x.end, vecs[row[x.text]].tobytes())
+                 for x in sentences],
             )
             next_id += len(units)
         report.embedded_units = n_new
         db.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
+        _fill_vocab(db)
         db.commit()
         vectors = _all_vectors(db, dim)
         report.total_units = len(vectors)
@@ -335,8 +352,26 @@ def _copy_transcripts(db: sqlite3.Connection, old_db: Path, ids: list[str]) -> N
         "INSERT INTO units SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, transcript_id, utterance,"
         f" turn_first, turn_last, text, vec FROM old.units WHERE transcript_id IN ({marks})", ids,
     )
+    db.execute(
+        'INSERT INTO sentences (transcript_id, turn, start, "end", vec) SELECT transcript_id,'
+        f' turn, start, "end", vec FROM old.sentences WHERE transcript_id IN ({marks}) ORDER BY id',
+        ids,
+    )
     db.commit()
     db.execute("DETACH DATABASE old")
+
+
+def _fill_vocab(db: sqlite3.Connection) -> None:
+    """Surface words with their unit frequency: what typo correction matches against (the
+    FTS5 vocabulary holds porter stems, too far from what people mistype)."""
+    from collections import Counter
+
+    from .lexicon import words
+
+    df: Counter[str] = Counter()
+    for (text,) in db.execute("SELECT text FROM units"):
+        df.update(set(words(text)))
+    db.executemany("INSERT INTO vocab VALUES (?, ?)", sorted(df.items()))
 
 
 def _insert_transcript(db: sqlite3.Connection, t: Transcript) -> None:
@@ -518,6 +553,84 @@ class Index:
             ):
                 out[r[0]] = tuple(r[1:])
         return out  # type: ignore[return-value]
+
+    def turns_for(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Turn]:
+        """The stored turns for (transcript_id, number) pairs; unknown pairs are left out."""
+        out: dict[tuple[str, int], Turn] = {}
+        by_tid: dict[str, list[int]] = {}
+        for tid, n in dict.fromkeys(keys):
+            by_tid.setdefault(tid, []).append(n)
+        for tid, numbers in by_tid.items():
+            for chunk in _chunks(numbers, 900):
+                marks = ",".join("?" * len(chunk))
+                for r in self.db.execute(
+                    f"SELECT * FROM turns WHERE transcript_id = ? AND number IN ({marks})",
+                    [tid, *chunk],
+                ):
+                    out[(r[0], r[1])] = _turn(r)
+        return out
+
+    def speakers(self, transcript_ids: tuple[str, ...] = ()) -> list[tuple[str, str, str | None]]:
+        """Distinct (label, name, role) of the given transcripts (all when empty), cached."""
+        cache = getattr(self, "_speakers", None)
+        if cache is None:
+            cache = {}
+            for tid, label, name, role in self.db.execute(
+                "SELECT DISTINCT transcript_id, speaker, speaker_name, speaker_role FROM turns"
+            ):
+                cache.setdefault(tid, []).append((label, name, role))
+            self._speakers = cache
+        tids = transcript_ids or tuple(cache)
+        return list(dict.fromkeys(p for t in tids for p in cache.get(t, [])))
+
+    def unit_vectors(self, ids: list[int] | np.ndarray) -> np.ndarray:
+        """Stored unit vectors by id (FAISS row i is unit i), without re-encoding."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.faiss.reconstruct_batch(ids)
+
+    def sentences(
+        self, turns: list[tuple[str, int]],
+    ) -> list[tuple[str, int, int, int, np.ndarray]]:
+        """(transcript_id, turn, start, end, vector) of every sentence of the given turns."""
+        out = []
+        by_tid: dict[str, list[int]] = {}
+        for tid, n in dict.fromkeys(turns):
+            by_tid.setdefault(tid, []).append(n)
+        for tid, numbers in by_tid.items():
+            for chunk in _chunks(numbers, 900):
+                marks = ",".join("?" * len(chunk))
+                out += [
+                    (r[0], r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
+                    for r in self.db.execute(
+                        'SELECT transcript_id, turn, start, "end", vec FROM sentences '
+                        f"WHERE transcript_id = ? AND turn IN ({marks}) ORDER BY id",
+                        [tid, *chunk],
+                    )
+                ]
+        return out
+
+    def document_frequency(self, terms: list[str]) -> dict[str, int]:
+        """How many units contain each surface word (absent words are left out)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(terms)), 900):  # type: ignore[arg-type]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT term, df FROM vocab WHERE term IN ({marks})", chunk))
+        return out
+
+    def vocabulary(self) -> list[str]:
+        """All indexed surface words, loaded once (for typo correction)."""
+        vocab = getattr(self, "_vocab", None)
+        if vocab is None:
+            vocab = [r[0] for r in self.db.execute("SELECT term FROM vocab")]
+            self._vocab = vocab
+        return vocab
+
+    @property
+    def n_units(self) -> int:
+        return int(self.faiss.ntotal)
 
     def transcripts(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
