@@ -131,10 +131,11 @@ def score_item(item: EvalItem, a: Answer) -> ItemResult:
                       in_gold, dict(a.timings), cited)
 
 
-def evaluate(qa: Any, items: Iterable[EvalItem]) -> list[ItemResult]:
+def evaluate(qa: Any, items: Iterable[EvalItem], restrict: bool = True) -> list[ItemResult]:
+    """`restrict=False` searches every indexed transcript (relevance still needs the item's)."""
     out = []
     for item in items:
-        a = qa.ask(item.question, k=K, transcript=item.transcript)
+        a = qa.ask(item.question, k=K, transcript=item.transcript if restrict else None)
         out.append(score_item(item, a))
     return out
 

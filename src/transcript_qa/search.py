@@ -23,7 +23,7 @@ import numpy as np
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
-from .lexicon import corrections, keywords, words
+from .lexicon import corrections, keywords
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -98,6 +98,7 @@ class Query:
     text: str
     groups: list[list[str]]  # per content word: its stems (the word + typo corrections)
     idf: list[float]  # per group
+    matcher: re.Pattern | None  # finds any group's word forms in a text; capture group i = i
     lexical_terms: list[str]  # for FTS5
     speakers: set[str] = field(default_factory=set)  # speaker labels named in the question
 
@@ -134,15 +135,41 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     n = max(index.n_units, 1)
     idf = [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in groups_w]
     lexical = [w for g in groups_w for w in g]
-    return Query(question, stems, idf, lexical, named)
+    return Query(question, stems, idf, _matcher(groups_w), lexical, named)
 
 
-def coverage(q: Query, text_stems: set[str]) -> float:
-    """IDF-weighted share of the question's content words that `text` contains."""
-    total = sum(q.idf)
-    if not total:
+def _matcher(groups: list[list[str]]) -> re.Pattern | None:
+    """One regex for all content words: a word matches a group when it starts with the part
+    a word shares with its stem ("discuss" finds "discussed", "labor" "labors"), so a turn is
+    scanned once instead of tokenised and stemmed per sentence."""
+    if not groups:
+        return None
+    alts = []
+    for g in groups:
+        prefixes = set()
+        for w, st in zip(g, stem(g)):
+            n = 0
+            while n < min(len(w), len(st)) and w[n] == st[n]:
+                n += 1
+            prefixes.add(re.escape(w[: max(n, min(len(w), 3))]))
+        alts.append("(" + "|".join(sorted(prefixes, key=len, reverse=True)) + ")")
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")", re.I)
+
+
+def matches(q: Query, text: str) -> list[tuple[int, int]]:
+    """(offset, group index) of every question word found in `text`."""
+    if q.matcher is None:
+        return []
+    return [(m.start(), m.lastindex - 1) for m in q.matcher.finditer(text)]
+
+
+def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62) -> float:
+    """IDF-weighted share of the question's content words found in text[start:end]."""
+    if not found:
         return 0.0
-    return sum(i for g, i in zip(q.groups, q.idf) if any(s in text_stems for s in g)) / total
+    total = sum(q.idf)
+    present = {g for pos, g in found if start <= pos < end}
+    return sum(q.idf[g] for g in present) / total if total else 0.0
 
 
 # ----------------------------------------------------------------------------- searcher
@@ -188,7 +215,11 @@ class Searcher:
 
         params = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            lo, hi = _range(allowed)
+            # One transcript's units are contiguous ids: a range test beats a set lookup.
+            sel = (faiss.IDSelectorRange(lo, hi + 1) if lo is not None
+                   else faiss.IDSelectorBatch(allowed))
+            params = faiss.SearchParameters(sel=sel)
             n = min(n, len(allowed))
         n = min(n, self.index.faiss.ntotal)
         if n <= 0:
@@ -202,8 +233,13 @@ class Searcher:
         sql = "SELECT rowid, -bm25(units_fts) FROM units_fts WHERE units_fts MATCH ?"
         args: list[object] = [query]
         if allowed is not None:
-            sql += " AND rowid IN (SELECT value FROM json_each(?))"
-            args.append("[" + ",".join(map(str, allowed.tolist())) + "]")
+            lo, hi = _range(allowed)
+            if lo is not None:
+                sql += " AND rowid BETWEEN ? AND ?"
+                args += [lo, hi]
+            else:
+                sql += " AND rowid IN (SELECT value FROM json_each(?))"
+                args.append("[" + ",".join(map(str, allowed.tolist())) + "]")
         rows = self.index.db.execute(sql + " ORDER BY rank LIMIT ?", [*args, n]).fetchall()
         return {int(r): float(s) for r, s in rows}
 
@@ -254,8 +290,8 @@ class Searcher:
             return []
         # Neighbouring units (same transcript) give context features for free: ids are in order.
         span = 5
-        around = sorted({j for u in uids for j in range(u - span, u + span + 1)
-                         if 0 <= j < self.index.n_units})
+        n_units = self.index.n_units
+        around = sorted({j for u in uids for j in range(max(u - span, 0), min(u + span + 1, n_units))})
         info = self.index.units(around)
         around = [j for j in around if j in info]
         # The turn after a question that matched is where its answer is: a candidate too.
@@ -323,7 +359,8 @@ class Searcher:
                 order = sorted(range(len(cs)), key=lambda i: -cs[i])
                 f["sent_max"] = cs[order[0]]
                 f["sent_2nd"] = cs[order[1]] if len(cs) > 1 else cs[order[0]]
-                covs = [coverage(q, set(stem(words(turn.text[a:b])))) for a, b, _ in ss]
+                found = matches(q, turn.text)
+                covs = [coverage(q, found, a, b) for a, b, _ in ss]
                 f["sent_cov"] = max(covs)
                 # The answer span: meaning first, shared rare words as evidence.
                 best = max(range(len(cs)), key=lambda i: cs[i] + SPAN_COVERAGE * covs[i])
@@ -332,13 +369,13 @@ class Searcher:
                 f["sent_max"] = f["sent_2nd"] = f["unit_cos"]
                 span_ = (0, len(turn.text))
                 f["sent_cov"] = 0.0
-            f["turn_cov"] = coverage(q, set(stem(words(turn.text))))
+            f["turn_cov"] = coverage(q, found if cs else matches(q, turn.text))
             tid, number = key
             nb = [near_cos[(tid, number + d)] for d in (-2, -1, 1, 2) if (tid, number + d) in near_cos]
             f["nb_max2"] = max(nb) if nb else f["unit_cos"]
             nb5 = [near_cos[(tid, number + d)] for d in range(-5, 6)
                    if d and (tid, number + d) in near_cos]
-            f["nb_mean5"] = float(np.mean(nb5)) if nb5 else f["unit_cos"]
+            f["nb_mean5"] = sum(nb5) / len(nb5) if nb5 else f["unit_cos"]
             prev = turns.get((tid, number - 1))
             f["prev_q"] = (near_cos.get((tid, number - 1), 0.0)
                            if prev is not None and prev.speaker != turn.speaker
@@ -414,6 +451,14 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
 
 def _is_question(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’)").endswith("?")
+
+
+def _range(ids: np.ndarray) -> tuple[int | None, int | None]:
+    """(lo, hi) when the sorted ids are exactly lo..hi, else (None, None)."""
+    if len(ids) == 0:
+        return None, None
+    lo, hi = int(ids.min()), int(ids.max())
+    return (lo, hi) if hi - lo + 1 == len(ids) else (None, None)
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
