@@ -38,6 +38,7 @@ SYSTEMS = {
     "full-no-speakers": replace(FULL, speakers=False),
     "full-no-handoff": replace(FULL, question_handoff=False),
     "full-dense-only-candidates": replace(FULL, mode="dense"),
+    "full-50-candidates": replace(FULL, candidates=50),
 }
 # Extra rows: `--weights NAME=FILE` scores with another reranker JSON (from transcript_qa.train).
 SETS = {

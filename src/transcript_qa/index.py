@@ -554,6 +554,26 @@ class Index:
                 out[r[0]] = tuple(r[1:])
         return out  # type: ignore[return-value]
 
+    def unit_table(self) -> "UnitTable":
+        """Every unit's transcript, utterance and turn range as arrays, loaded once: search reads
+        neighbour context from here instead of querying SQLite per candidate (~13 bytes/unit)."""
+        table = getattr(self, "_unit_table", None)
+        if table is None:
+            rows = self.db.execute(
+                "SELECT transcript_id, utterance, turn_first, turn_last, substr(text, -8) "
+                "FROM units ORDER BY id").fetchall()
+            tids = sorted({r[0] for r in rows})
+            code = {t: i for i, t in enumerate(tids)}
+            table = UnitTable(
+                tids, np.array([code[r[0]] for r in rows], dtype=np.int32),
+                np.array([r[1] for r in rows], dtype=np.int32),
+                np.array([r[2] for r in rows], dtype=np.int32),
+                np.array([r[3] for r in rows], dtype=np.int32),
+                np.array([r[4].rstrip().endswith("?") for r in rows], dtype=bool),
+            )
+            self._unit_table = table
+        return table
+
     def turns_for(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Turn]:
         """The stored turns for (transcript_id, number) pairs; unknown pairs are left out."""
         out: dict[tuple[str, int], Turn] = {}
@@ -651,6 +671,21 @@ class Index:
         if conn is not None:
             conn.close()
             self._local.db = None
+
+
+@dataclass
+class UnitTable:
+    transcript_ids: list[str]
+    transcript: np.ndarray  # index into transcript_ids
+    utterance: np.ndarray
+    turn_first: np.ndarray
+    turn_last: np.ndarray
+    ends_question: np.ndarray
+
+    def info(self, uid: int) -> tuple[str, int, int, int, bool]:
+        return (self.transcript_ids[self.transcript[uid]], int(self.utterance[uid]),
+                int(self.turn_first[uid]), int(self.turn_last[uid]),
+                bool(self.ends_question[uid]))
 
 
 def _chunks(items: list[int], n: int) -> Iterator[list[int]]:

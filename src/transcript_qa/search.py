@@ -292,11 +292,11 @@ class Searcher:
         span = 5
         n_units = self.index.n_units
         around = sorted({j for u in uids for j in range(max(u - span, 0), min(u + span + 1, n_units))})
-        info = self.index.units(around)
-        around = [j for j in around if j in info]
+        table = self.index.unit_table()
+        info = {j: table.info(j) for j in around}
         # The turn after a question that matched is where its answer is: a candidate too.
         ok = set(allowed.tolist()) if allowed is not None else None
-        uids += [u + 1 for u in uids if u + 1 in info and info[u][4].rstrip().endswith("?")
+        uids += [u + 1 for u in uids if u + 1 in info and info[u][4]
                  and info[u + 1][0] == info[u][0] and (ok is None or u + 1 in ok)]
         uids = list(dict.fromkeys(uids))
         cos = dict(zip(around, (self.index.unit_vectors(around) @ qvec).tolist()))
