@@ -186,7 +186,7 @@ def report(results: list[ItemResult]) -> dict[str, Any]:
 def format_report(rep: dict[str, Any]) -> str:
     cols = ["n", "R@1", "R@3", "R@5", "MRR@10", "answer_acc", "answer_in_gold",
             "abstain_unanswerable", "false_abstain"]
-    heads = ["n", "R@1", "R@3", "R@5", "MRR@10", "ans.acc", "ans.in.gold", "abstain(unans)",
+    heads = ["n", "R@1", "R@3", "R@5", "MRR@10", "ans.acc", "ans.gold", "abst.unans",
              "false.abst"]
     rows = [("overall", rep["overall"])] + list(rep["per_kind"].items())
     width = max(len(r[0]) for r in rows) + 2
@@ -202,7 +202,8 @@ def format_report(rep: dict[str, Any]) -> str:
         lines.append("")
         lines.append("ask latency per stage (ms): " + ", ".join(
             f"{k} p50 {v['p50_ms']:.1f} / p95 {v['p95_ms']:.1f}" for k, v in t.items()))
-    misses = [i for i in rep["items"] if i["rank"] != 1 or i["answer_correct"] is False]
+    misses = [i for i in rep["items"] if i["kind"] != "unanswerable"
+              and (i["rank"] != 1 or i["answer_correct"] is False)]
     if misses:
         lines.append("")
         lines.append("not ranked first or wrong answer:")
