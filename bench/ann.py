@@ -60,7 +60,7 @@ def million(work_root: Path, n_turns: int = 1_000_000, n_queries: int = 50) -> d
     real = load_encoder(donor_cfg.model, donor_cfg.backend, donor_cfg.cache_dir / "encoders")
     donor = TranscriptQA(donor_cfg, encoder=real).index
     rows = donor.db.execute("SELECT id, text FROM units ORDER BY id").fetchall()
-    vecs = donor.vectors(np.array([r[0] for r in rows]))
+    vecs = donor.unit_vectors(np.array([r[0] for r in rows]))
     known = {text: vecs[i] for i, (_, text) in enumerate(rows)}
 
     work = work_root / "n1000000"
@@ -78,7 +78,7 @@ def million(work_root: Path, n_turns: int = 1_000_000, n_queries: int = 50) -> d
     qs = run.questions(n_queries)
     qv = real.encode(qs)
     _, approx = idx.dense_search(qv, 10)
-    allv = idx.vectors(np.arange(idx.faiss.ntotal))
+    allv = idx.unit_vectors(np.arange(idx.faiss.ntotal))
     exact_index = vectors.build(allv, idx.dim, {"type": "flat-ip"})
     t0 = time.perf_counter()
     _, exact = exact_index.search(qv, 10)

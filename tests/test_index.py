@@ -12,7 +12,7 @@ from conftest import QMSUM_DEV, SEED, make_qa
 from transcript_qa import index as index_mod
 from transcript_qa.errors import TranscriptQAError
 from transcript_qa.formats import parse_file
-from transcript_qa.passages import build_units
+from transcript_qa.passages import build_sentences, build_units
 
 
 def test_round_trip_turns_equal_parsed_turns(seed_qa):
@@ -61,8 +61,12 @@ def test_fresh_index_is_reused_and_changes_rebuild(tmp_path, encoder):
     assert not qa.status().fresh
     report = qa.build_index()
     assert report.changed == [SEED.stem] and report.unchanged == ["education_2"]
-    seed_units = len(build_units(parse_file(seed_copy).turns))
-    assert report.embedded_units == seed_units == encoder.calls - calls
+    seed_turns = parse_file(seed_copy).turns
+    seed_units = len(build_units(seed_turns))
+    seed_texts = len({u.text for u in build_units(seed_turns)}
+                     | {x.text for x in build_sentences(seed_turns)})
+    assert report.embedded_units == seed_units
+    assert report.embedded_texts == seed_texts == encoder.calls - calls
     hits = qa.index.db.execute("SELECT COUNT(*) FROM turns WHERE text LIKE '%$531 million%'")
     assert hits.fetchone()[0] == 1
 

@@ -27,7 +27,7 @@ def test_plan_by_size():
 @pytest.fixture(scope="module")
 def real_vectors(dev_qa):
     """Real embeddings of ~3k units, replicated with small noise to 30k (clustered like text)."""
-    base = dev_qa.index.vectors(np.arange(dev_qa.index.faiss.ntotal))
+    base = dev_qa.index.unit_vectors(np.arange(dev_qa.index.faiss.ntotal))
     rng = np.random.default_rng(0)
     reps = [base] + [base + rng.normal(0, 0.02, base.shape).astype(np.float32) for _ in range(9)]
     v = np.vstack(reps)

@@ -30,6 +30,7 @@ class TranscriptQA:
         self._encoder = encoder
         self._index: index_mod.Index | None = None
         self._lock = threading.RLock()
+        self.ranking = None  # a search.Ranking to override the shipped pipeline (benchmarks)
 
     # ------------------------------------------------------------------ resources
 
@@ -132,14 +133,14 @@ class TranscriptQA:
         return Filters(speaker=self.resolve_speaker(speaker, ids or None), transcripts=ids)
 
     def _searcher(self):
-        from .search import Searcher
+        from .search import Ranking, Searcher
 
         if self.index.faiss.ntotal == 0:
             raise TranscriptQAError(
                 f"No transcripts are indexed yet; add files to {self.cfg.transcripts_dir} "
                 "(or upload one in the app)."
             )
-        return Searcher(self.index, self.encoder)
+        return Searcher(self.index, self.encoder, self.ranking or Ranking())
 
     def search(self, question: str, k: int | None = None, speaker: str | None = None,
                transcript: str | Iterable[str] | None = None) -> list[Passage]:
@@ -149,16 +150,27 @@ class TranscriptQA:
 
     def ask(self, question: str, k: int | None = None, speaker: str | None = None,
             transcript: str | Iterable[str] | None = None) -> Answer:
+        """Ranked passages plus the answer span of the top one (or an abstention).
+
+        `timings` on the result holds seconds per stage: analyse (speaker/typo lookups),
+        embed (the one question encode), search (FAISS + FTS5), rerank (features + scorer),
+        answer (span pick and abstention).
+        """
         from .answer import answer
         from .search import check_question
 
         question = check_question(clean_text(question))
         t0 = time.perf_counter()
         filters = self._filters(speaker, transcript)
-        passages = self._searcher().search(question, _check_k(self.cfg.k if k is None else k), filters)
+        timings: dict[str, float] = {}
+        passages = self._searcher().search(
+            question, _check_k(self.cfg.k if k is None else k), filters, timings
+        )
         t1 = time.perf_counter()
-        result = answer(question, passages, self.encoder, self.index)
-        result.timings = {"search": t1 - t0, "answer": time.perf_counter() - t1}
+        result = answer(question, passages)
+        t2 = time.perf_counter()
+        result.timings = {"filters": t1 - t0 - sum(timings.values()), **timings,
+                          "answer": t2 - t1, "total": t2 - t0}
         return result
 
     def ask_batch(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

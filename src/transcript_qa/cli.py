@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", dest="fmt", help="override format detection")
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("eval", help="retrieval and answer metrics on a labelled question set")
+    s.add_argument("questions", type=Path,
+                   help="JSONL: seed style (question/gold/answer) or QMSum (query/gold_turns)")
+    s.add_argument("--json", action="store_true", help="print JSON (metrics and items)")
+
     s = sub.add_parser("serve", help="launch the web app")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
@@ -107,6 +112,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     from .api import TranscriptQA
 
+    if args.command == "eval":
+        return _cmd_eval(cfg, args)
     qa = TranscriptQA(cfg)
     return {
         "index": _cmd_index, "ask": _cmd_ask, "search": _cmd_search, "turns": _cmd_turns,
@@ -205,6 +212,22 @@ def _ask_batch(qa, args) -> int:
         _print_json(row, indent=None)
         sys.stdout.flush()
     return 1 if failures else 0
+
+
+def _cmd_eval(cfg, args) -> int:
+    from . import evaluate
+    from .api import TranscriptQA
+
+    items = evaluate.load_items(args.questions)
+    cfg, note = evaluate.eval_config(cfg, items, args.questions)
+    if note:
+        print(f"transcript-qa: {note}", file=sys.stderr)
+    rep = evaluate.report(evaluate.evaluate(TranscriptQA(cfg), items))
+    if args.json:
+        _print_json(rep)
+    else:
+        print(evaluate.format_report(rep))
+    return 0
 
 
 def _cmd_turns(qa, args) -> int:

@@ -28,12 +28,12 @@ from .config import Config
 from .embed import model_identity
 from .errors import TranscriptQAError
 from .model import Speaker, Transcript, Turn
-from .passages import UNITS_VERSION, build_units
+from .passages import UNITS_VERSION, build_sentences, build_units
 
 if TYPE_CHECKING:
     from .embed import Encoder
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: sentence vectors and a surface-word vocabulary beside the units
 log = logging.getLogger("transcript_qa")
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
@@ -55,6 +55,12 @@ CREATE TABLE units (
   turn_first INTEGER NOT NULL, turn_last INTEGER NOT NULL, text TEXT NOT NULL, vec BLOB NOT NULL
 );
 CREATE INDEX units_by_transcript ON units (transcript_id, turn_first);
+CREATE TABLE sentences (
+  id INTEGER PRIMARY KEY, transcript_id TEXT NOT NULL, turn INTEGER NOT NULL,
+  start INTEGER NOT NULL, "end" INTEGER NOT NULL, vec BLOB NOT NULL
+);
+CREATE INDEX sentences_by_turn ON sentences (transcript_id, turn);
+CREATE TABLE vocab (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE units_fts USING fts5(
   text, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
@@ -177,6 +183,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # file name -> why it was skipped
     embedded_units: int = 0
+    embedded_texts: int = 0  # units + sentences actually encoded (distinct texts)
     total_units: int = 0
     total_turns: int = 0
     seconds: float = 0.0
@@ -281,32 +288,49 @@ def _build_locked(
         db.executescript(_SCHEMA)
         if keep and old_dir is not None:
             _copy_transcripts(db, old_dir / "store.sqlite", keep)
-        new_units = [(t, build_units(t.turns)) for t in parsed]
-        n_new = sum(len(u) for _, u in new_units)
-        log.info("building %s: %d transcripts reused, %d parsed, %d units to embed",
-                 version, len(keep), len(parsed), n_new)
-        if n_new:
+        new_units = [(t, build_units(t.turns), build_sentences(t.turns)) for t in parsed]
+        n_new = sum(len(u) for _, u, _ in new_units)
+        # Units and sentences of every new transcript as one stream of distinct texts: big
+        # batches, no per-transcript overhead, repeated texts ("Yeah .") encoded once.
+        texts = list(dict.fromkeys(
+            x.text for _, units, sents in new_units for x in (*units, *sents)
+        ))
+        log.info("building %s: %d transcripts reused, %d parsed, %d units, %d texts to embed",
+                 version, len(keep), len(parsed), n_new, len(texts))
+        if texts:
             encoder = encoder_factory()
         dim = encoder.dim if encoder else int((old or {}).get("dim", 0))
-        next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        for t, _ in new_units:
+        for t, _, _ in new_units:
             _insert_transcript(db, t)
-        # One stream of units across transcripts: big batches, no per-transcript overhead.
-        flat_units = [u for _, units in new_units for u in units]
-        for i in range(0, n_new, EMBED_CHUNK):
-            chunk = flat_units[i : i + EMBED_CHUNK]
-            vecs = encoder.encode([u.text for u in chunk])  # type: ignore[union-attr]
-            db.executemany(
-                "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(next_id + i + j, u.transcript_id, u.utterance, u.turn_first, u.turn_last,
-                  u.text, v.tobytes()) for j, (u, v) in enumerate(zip(chunk, vecs))],
-            )
-            done = i + len(chunk)
-            log.info("embedded %d/%d units", done, n_new)
+        db.execute("CREATE TEMP TABLE text_vecs (i INTEGER PRIMARY KEY, vec BLOB NOT NULL)")
+        for i in range(0, len(texts), EMBED_CHUNK):
+            vecs = encoder.encode(texts[i : i + EMBED_CHUNK])  # type: ignore[union-attr]
+            db.executemany("INSERT INTO temp.text_vecs VALUES (?, ?)",
+                           [(i + j, v.tobytes()) for j, v in enumerate(vecs)])
+            done = i + len(vecs)
+            log.info("embedded %d/%d texts", done, len(texts))
             if progress:
-                progress(done, n_new, chunk[-1].transcript_id)
+                progress(done, len(texts), "embedding")
+        row = {text: i for i, text in enumerate(texts)}
+        next_id = db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+        flat_units = [u for _, units, _ in new_units for u in units]
+        db.executemany(
+            "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, "
+            "(SELECT vec FROM temp.text_vecs WHERE i = ?))",
+            [(next_id + j, u.transcript_id, u.utterance, u.turn_first, u.turn_last, u.text,
+              row[u.text]) for j, u in enumerate(flat_units)],
+        )
+        db.executemany(
+            'INSERT INTO sentences (transcript_id, turn, start, "end", vec) '
+            "VALUES (?, ?, ?, ?, (SELECT vec FROM temp.text_vecs WHERE i = ?))",
+            [(x.transcript_id, x.turn, x.start, x.end, row[x.text])
+             for _, _, sents in new_units for x in sents],
+        )
+        db.execute("DROP TABLE temp.text_vecs")
+        report.embedded_texts = len(texts)
         report.embedded_units = n_new
         db.execute("INSERT INTO units_fts (units_fts) VALUES ('rebuild')")
+        _fill_vocab(db)
         db.commit()
         vectors = _all_vectors(db, dim)
         report.total_units = len(vectors)
@@ -357,8 +381,26 @@ def _copy_transcripts(db: sqlite3.Connection, old_db: Path, ids: list[str]) -> N
         "INSERT INTO units SELECT ROW_NUMBER() OVER (ORDER BY id) - 1, transcript_id, utterance,"
         f" turn_first, turn_last, text, vec FROM old.units WHERE transcript_id IN ({marks})", ids,
     )
+    db.execute(
+        'INSERT INTO sentences (transcript_id, turn, start, "end", vec) SELECT transcript_id,'
+        f' turn, start, "end", vec FROM old.sentences WHERE transcript_id IN ({marks}) ORDER BY id',
+        ids,
+    )
     db.commit()
     db.execute("DETACH DATABASE old")
+
+
+def _fill_vocab(db: sqlite3.Connection) -> None:
+    """Surface words with their unit frequency: what typo correction matches against (the
+    FTS5 vocabulary holds porter stems, too far from what people mistype)."""
+    from collections import Counter
+
+    from .lexicon import words
+
+    df: Counter[str] = Counter()
+    for (text,) in db.execute("SELECT text FROM units"):
+        df.update(set(words(text)))
+    db.executemany("INSERT INTO vocab VALUES (?, ?)", sorted(df.items()))
 
 
 def _insert_transcript(db: sqlite3.Connection, t: Transcript) -> None:
@@ -496,9 +538,6 @@ class Index:
         """Top-n (cosines, unit ids) per question vector, optionally within `allowed` ids."""
         return vectors_mod.search(self.faiss, qvecs, n, allowed, self.ann)
 
-    def vectors(self, ids: list[int] | np.ndarray) -> np.ndarray:
-        return vectors_mod.reconstruct(self.faiss, np.asarray(ids, dtype=np.int64))
-
     def turns(
         self, transcript_id: str | None = None, speaker: str | None = None,
     ) -> list[Turn]:
@@ -539,6 +578,101 @@ class Index:
                 out[r[0]] = tuple(r[1:])
         return out  # type: ignore[return-value]
 
+    def unit_table(self) -> "UnitTable":
+        """Every unit's transcript, utterance and turn range as arrays, loaded once: search reads
+        neighbour context from here instead of querying SQLite per candidate (~13 bytes/unit)."""
+        table = getattr(self, "_unit_table", None)
+        if table is None:
+            rows = self.db.execute(
+                "SELECT transcript_id, utterance, turn_first, turn_last, substr(text, -8) "
+                "FROM units ORDER BY id").fetchall()
+            tids = sorted({r[0] for r in rows})
+            code = {t: i for i, t in enumerate(tids)}
+            table = UnitTable(
+                tids, np.array([code[r[0]] for r in rows], dtype=np.int32),
+                np.array([r[1] for r in rows], dtype=np.int32),
+                np.array([r[2] for r in rows], dtype=np.int32),
+                np.array([r[3] for r in rows], dtype=np.int32),
+                np.array([r[4].rstrip().endswith("?") for r in rows], dtype=bool),
+            )
+            self._unit_table = table
+        return table
+
+    def turns_for(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Turn]:
+        """The stored turns for (transcript_id, number) pairs; unknown pairs are left out."""
+        out: dict[tuple[str, int], Turn] = {}
+        by_tid: dict[str, list[int]] = {}
+        for tid, n in dict.fromkeys(keys):
+            by_tid.setdefault(tid, []).append(n)
+        for tid, numbers in by_tid.items():
+            for chunk in _chunks(numbers, 900):
+                marks = ",".join("?" * len(chunk))
+                for r in self.db.execute(
+                    f"SELECT * FROM turns WHERE transcript_id = ? AND number IN ({marks})",
+                    [tid, *chunk],
+                ):
+                    out[(r[0], r[1])] = _turn(r)
+        return out
+
+    def speakers(self, transcript_ids: tuple[str, ...] = ()) -> list[tuple[str, str, str | None]]:
+        """Distinct (label, name, role) of the given transcripts (all when empty), cached."""
+        cache = getattr(self, "_speakers", None)
+        if cache is None:
+            cache = {}
+            for tid, label, name, role in self.db.execute(
+                "SELECT DISTINCT transcript_id, speaker, speaker_name, speaker_role FROM turns"
+            ):
+                cache.setdefault(tid, []).append((label, name, role))
+            self._speakers = cache
+        tids = transcript_ids or tuple(cache)
+        return list(dict.fromkeys(p for t in tids for p in cache.get(t, [])))
+
+    def unit_vectors(self, ids: list[int] | np.ndarray) -> np.ndarray:
+        """Stored unit vectors by id (FAISS row i is unit i), without re-encoding."""
+        return vectors_mod.reconstruct(self.faiss, np.asarray(ids, dtype=np.int64))
+
+    def sentences(
+        self, turns: list[tuple[str, int]],
+    ) -> list[tuple[str, int, int, int, np.ndarray]]:
+        """(transcript_id, turn, start, end, vector) of every sentence of the given turns."""
+        out = []
+        by_tid: dict[str, list[int]] = {}
+        for tid, n in dict.fromkeys(turns):
+            by_tid.setdefault(tid, []).append(n)
+        for tid, numbers in by_tid.items():
+            for chunk in _chunks(numbers, 900):
+                marks = ",".join("?" * len(chunk))
+                out += [
+                    (r[0], r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
+                    for r in self.db.execute(
+                        'SELECT transcript_id, turn, start, "end", vec FROM sentences '
+                        f"WHERE transcript_id = ? AND turn IN ({marks}) ORDER BY id",
+                        [tid, *chunk],
+                    )
+                ]
+        return out
+
+    def document_frequency(self, terms: list[str]) -> dict[str, int]:
+        """How many units contain each surface word (absent words are left out)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(terms)), 900):  # type: ignore[arg-type]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT term, df FROM vocab WHERE term IN ({marks})", chunk))
+        return out
+
+    def vocabulary(self) -> list[str]:
+        """All indexed surface words, loaded once (for typo correction)."""
+        vocab = getattr(self, "_vocab", None)
+        if vocab is None:
+            vocab = [r[0] for r in self.db.execute("SELECT term FROM vocab")]
+            self._vocab = vocab
+        return vocab
+
+    @property
+    def n_units(self) -> int:
+        return int(self.faiss.ntotal)
+
     def transcripts(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT id, title, path, format, n_turns, speakers FROM transcripts ORDER BY id"
@@ -558,6 +692,21 @@ class Index:
         if conn is not None:
             conn.close()
             self._local.db = None
+
+
+@dataclass
+class UnitTable:
+    transcript_ids: list[str]
+    transcript: np.ndarray  # index into transcript_ids
+    utterance: np.ndarray
+    turn_first: np.ndarray
+    turn_last: np.ndarray
+    ends_question: np.ndarray
+
+    def info(self, uid: int) -> tuple[str, int, int, int, bool]:
+        return (self.transcript_ids[self.transcript[uid]], int(self.utterance[uid]),
+                int(self.turn_first[uid]), int(self.turn_last[uid]),
+                bool(self.ends_question[uid]))
 
 
 def _chunks(items: list[int], n: int) -> Iterator[list[int]]:

@@ -72,6 +72,10 @@ class Passage:
     transcript_title: str = ""
     low_confidence: bool = False
     scores: dict[str, float] = field(default_factory=dict)  # per-signal, for eval and debugging
+    # The sentence of `turn.text` that best matches the question (offsets into turn.text), so
+    # every listed passage can highlight where it answers; 0/0 when unknown.
+    span_start: int = 0
+    span_end: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         t = self.turn
@@ -90,6 +94,8 @@ class Passage:
             "start": t.start,
             "end": t.end,
             "low_confidence": self.low_confidence,
+            "span_start": self.span_start,
+            "span_end": self.span_end,
         }
 
 

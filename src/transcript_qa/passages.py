@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .model import Turn
 
-UNITS_VERSION = "windows-v1"
+UNITS_VERSION = "windows-v1+sentences-v1"
 MAX_WORDS = 120  # ~170 word pieces: room below the 256-piece limit for long words
 
 _ABBREV_END = re.compile(
@@ -28,6 +28,32 @@ class Unit:
     turn_first: int
     turn_last: int
     text: str
+
+
+@dataclass
+class Sentence:
+    """One sentence of one turn, as offsets into `turn.text`: an answer candidate."""
+
+    transcript_id: str
+    turn: int
+    start: int
+    end: int
+    text: str
+
+
+def build_sentences(turns: list[Turn]) -> list[Sentence]:
+    """Every sentence of every turn (stripped offsets), embedded at index time so that
+    answer selection never encodes text at query time."""
+    out: list[Sentence] = []
+    for t in turns:
+        for s, e in sentence_spans(t.text):
+            while s < e and t.text[s].isspace():
+                s += 1
+            while e > s and t.text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                out.append(Sentence(t.transcript_id, t.number, s, e, t.text[s:e]))
+    return out
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,75 @@
+"""Words as search sees them: tokenising, stopwords, and typo correction against the index
+vocabulary.
+
+Typo correction is lexical only: a query word that no indexed text contains is matched with
+rapidfuzz against the index's surface vocabulary (`vocab` table) and the close, frequent
+spellings join the BM25 query beside it ("goverment" -> "government", "labour" -> "labor").
+Short words are never corrected (too many near neighbours), nor are numbers.
+Not handled: split or joined words ("web site" / "website"), phonetic misspellings far in
+edit distance.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could did do does for from had has have how i if in
+    into is it its it's me my of on or our so than that the their them then there these they
+    this to was we were what when where which who whom why will with would you your about any
+    some tell say said talk talked""".split()
+)
+# Words that frame a question rather than name its topic ("Summarize the discussion about X").
+QUESTION_FRAME = frozenset(
+    """summarize summarise summary discuss discussed discussing discussion discussions
+    mention mentioned""".split()
+)
+MIN_CORRECT_LEN = 5
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
+    return [m.group(0).lower() for m in _WORD.finditer(text)]
+
+
+def keywords(text: str) -> list[str]:
+    """Content words of a question or text: no stopwords or question framing, order kept."""
+    return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_FRAME]
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) < 8 else 2
+
+
+def corrections(
+    terms: Iterable[str], known: Callable[[list[str]], dict[str, int]],
+    vocabulary: Callable[[], list[str]], limit: int = 2,
+) -> dict[str, list[str]]:
+    """Unknown term -> up to `limit` indexed spellings within 1-2 edits, most frequent first.
+
+    `known(terms)` returns the document frequency of the terms the index contains;
+    `vocabulary()` is called only when some term is unknown (it may be large).
+    """
+    terms = [t for t in dict.fromkeys(terms) if len(t) >= MIN_CORRECT_LEN and not t.isdigit()]
+    if not terms:
+        return {}
+    df = known(terms)
+    unknown = [t for t in terms if t not in df]
+    if not unknown:
+        return {}
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    vocab = vocabulary()
+    out: dict[str, list[str]] = {}
+    for t in unknown:
+        hits = process.extract(
+            t, vocab, scorer=Levenshtein.distance, score_cutoff=_max_edits(t), limit=20,
+        )
+        if hits:
+            best = min(h[1] for h in hits)
+            close = [h[0] for h in hits if h[1] == best]
+            freq = known(close)
+            out[t] = sorted(close, key=lambda w: -freq.get(w, 0))[:limit]
+    return out
