@@ -307,7 +307,7 @@ def test_upload_refuses_unsafe_names_and_unparseable_files(page, app, tmp_path):
     page.locator("#tqa-upload-file button[aria-label='Clear']").click()
     upload(page, binary)
     err = page.locator("#tqa-upload-preview .tqa-error")
-    err.filter(has_text="binary").wait_for()
+    err.filter(has_text="not a text transcript").wait_for()
     assert "photo.txt" in err.inner_text()
     assert confirm.is_disabled()
     assert sorted(p.name for p in qa.cfg.transcripts_dir.iterdir()) == sorted(
