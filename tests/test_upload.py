@@ -74,8 +74,9 @@ def test_preview_is_what_gets_indexed_and_writes_nothing(folder):
 @pytest.mark.parametrize("data, why", [
     (b"", "empty"),
     (b"   \n\n  ", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
-    (b"Just a paragraph of prose with no speaker labels at all.\n", "no speaker turns"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "PNG image, not a text"),
+    (b"\x00\x01binary\x00junk", "binary"),
+    (b"\xef\xbb\xbf[]", "without any text to index"),
 ])
 def test_unparseable_files_get_a_clear_message_and_are_not_saved(folder, data, why):
     with pytest.raises(TranscriptQAError, match=why) as err:
@@ -147,7 +148,8 @@ def test_uploaded_transcript_is_indexed_incrementally_and_answers(tmp_path, enco
                                   progress=lambda d, t, m: seen.append((d, t)))
     assert path == (qa.cfg.transcripts_dir / "town-hall.txt").resolve()
     assert report.added == ["town-hall"] and report.unchanged == [SEED.stem]
-    assert encoder.calls - before == report.embedded_units <= 4  # only the new file's units
+    # only the new file's texts (its units and sentences) are embedded
+    assert encoder.calls - before == report.embedded_texts and report.embedded_units <= 4
     assert seen and seen[-1][0] == seen[-1][1]
     assert [t.text for t in qa.turns("town-hall")] == [t.text for t in p.turns]
     a = qa.ask("How much will the bridge repairs cost?")

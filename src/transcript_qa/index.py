@@ -200,7 +200,8 @@ class BuildReport:
         ]
         lines = [
             f"Indexed {self.total_turns} turns ({self.total_units} units) in {self.seconds:.1f}s: "
-            + ", ".join(parts) + f"; embedded {self.embedded_units} units."
+            + ", ".join(parts) + f"; embedded {self.embedded_units} units"
+            + f" ({self.embedded_texts} distinct texts with their sentences)."
         ]
         lines += [f"  skipped {name}: {why}" for name, why in self.errors.items()]
         return "\n".join(lines)

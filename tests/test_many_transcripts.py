@@ -1,0 +1,62 @@
+"""Many transcripts in one index: filters by transcript, citations name their transcript,
+the listing command, and incremental embedding when one transcript is added."""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+
+from conftest import QMSUM_DEV, SEED
+from transcript_qa import cli
+from transcript_qa.api import TranscriptQA
+from transcript_qa.formats import parse_file
+from transcript_qa.passages import build_sentences, build_units
+
+
+def _dirs(qa) -> list[str]:
+    return ["--transcripts", str(qa.cfg.transcripts_dir), "--index", str(qa.cfg.index_dir)]
+
+
+def test_ask_restricted_to_one_meeting(dev_qa, capsys):
+    assert cli.main([*_dirs(dev_qa), "ask", "What did they say about the budget?",
+                     "--transcript", "covid_0", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["passages"] and {p["transcript"] for p in d["passages"]} == {"covid_0"}
+    if d["answer"]:
+        assert d["answer"]["transcript"] == "covid_0"
+    # without the filter the same index answers the podcast question from the podcast
+    a = dev_qa.ask("How much has the U.S. government spent on anti-trafficking programs?")
+    assert a.cited.turn.transcript_id == SEED.stem
+    assert a.cited.transcript_title == "Policy Podcast: Trafficking in Persons"
+
+
+def test_several_transcripts_filter(dev_qa):
+    ps = dev_qa.search("remote control design", k=8, transcript=["ES2015b", "IS1009d"])
+    assert ps and {p.turn.transcript_id for p in ps} <= {"ES2015b", "IS1009d"}
+
+
+def test_transcripts_listing(dev_qa, capsys):
+    assert cli.main([*_dirs(dev_qa), "transcripts", "--json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == {SEED.stem, "Bmr018", "ES2015b", "IS1009d", "covid_0", "education_2"}
+    assert rows["covid_0"]["turns"] == 316 and rows["ES2015b"]["turns"] == 647
+    assert "Project Manager" in rows["ES2015b"]["speakers"]
+    assert rows[SEED.stem]["title"] == "Policy Podcast: Trafficking in Persons"
+
+
+def test_adding_one_transcript_embeds_only_its_texts(dev_qa, tmp_path, encoder):
+    shutil.copytree(dev_qa.cfg.transcripts_dir.parent, tmp_path / "w")
+    cfg = replace(dev_qa.cfg, transcripts_dir=tmp_path / "w" / "transcripts",
+                  index_dir=tmp_path / "w" / "index")
+    qa = TranscriptQA(cfg, encoder=encoder)
+    assert qa.status().fresh
+    new = QMSUM_DEV.parent / "qmsum-train" / "transcripts" / "ES2002a.txt"
+    shutil.copy(new, cfg.transcripts_dir / new.name)
+    calls = encoder.calls
+    report = qa.build_index()
+    turns = parse_file(new).turns
+    texts = {x.text for x in [*build_units(turns), *build_sentences(turns)]}
+    assert report.added == ["ES2002a"] and len(report.unchanged) == 6
+    assert report.embedded_texts == len(texts) == encoder.calls - calls
+    assert report.embedded_units == len(build_units(turns))
+    assert qa.search("remote control", k=3, transcript="ES2002a")
