@@ -304,10 +304,13 @@ def _build_locked(
         for t, _, _ in new_units:
             _insert_transcript(db, t)
         db.execute("CREATE TEMP TABLE text_vecs (i INTEGER PRIMARY KEY, vec BLOB NOT NULL)")
-        for i in range(0, len(texts), EMBED_CHUNK):
-            vecs = encoder.encode(texts[i : i + EMBED_CHUNK])  # type: ignore[union-attr]
+        # Shortest first across the whole stream: each batch pads to similar lengths.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for i in range(0, len(order), EMBED_CHUNK):
+            ids = order[i : i + EMBED_CHUNK]
+            vecs = encoder.encode([texts[j] for j in ids])  # type: ignore[union-attr]
             db.executemany("INSERT INTO temp.text_vecs VALUES (?, ?)",
-                           [(i + j, v.tobytes()) for j, v in enumerate(vecs)])
+                           [(j, v.tobytes()) for j, v in zip(ids, vecs)])
             done = i + len(vecs)
             log.info("embedded %d/%d texts", done, len(texts))
             if progress:
