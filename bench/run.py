@@ -145,6 +145,21 @@ def worker(n_turns: int, work: Path, n_queries: int, threads: int, encode_sample
         for k, v in a.timings.items():
             stages.setdefault(k, []).append(v * 1000)
 
+    # Recall@10 of the built index against exact search on the same vectors (IVF sizes).
+    recall = None
+    if qa.index.ann.get("type") != "flat-ip":
+        import numpy as np
+
+        from transcript_qa import vectors
+
+        qv = encoder.encode(qs)
+        _, approx = qa.index.dense_search(qv, 10)
+        exact_index = vectors.build(qa.index.unit_vectors(np.arange(qa.index.faiss.ntotal)),
+                                    qa.index.dim, {"type": "flat-ip"})
+        _, exact = exact_index.search(qv, 10)
+        recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
+        del exact_index
+
     # Memory of a serving process: RSS growth from loading the index, vs raw vectors + text.
     rss_before = rss_mb()
     del qa, idx
@@ -176,6 +191,7 @@ def worker(n_turns: int, work: Path, n_queries: int, threads: int, encode_sample
         "memory_ratio": (rss_served - rss_noindex) / raw_mb if raw_mb else None,
         "rss_before_mb": rss_before,
         "index_disk_mb": du_mb(idir), "index_type": served.index.manifest.get("index_type"),
+        "ann": served.index.ann, "recall_at_10": recall,
         "queries": len(qs),
     }
 
@@ -243,6 +259,9 @@ def print_table(size: int, r: dict) -> None:
          f"{r['raw_vectors_text_mb']:.0f} MB = {r['memory_ratio']:.2f}x   (target <= 1.3x)"),
         ("index size on disk", f"{r['index_disk_mb']:.0f} MB"),
     ]
+    if r.get("recall_at_10") is not None:
+        rows.append(("recall@10 vs exact search", f"{r['recall_at_10']:.3f}   (required >= 0.95; "
+                     f"nlist {r['ann']['nlist']}, nprobe {r['ann']['nprobe']})"))
     for k, v in rows:
         print(f"  {k:<28} {v}")
 

@@ -1,8 +1,10 @@
 """FAISS index types by size: exact inner product while it is fast, IVF above a threshold.
 
-Vectors are L2-normalised, so inner product is cosine. Exact search over 200k x 384 floats
-costs ~10-20 ms per query on 2 cores; beyond that an IVF-Flat index (nlist ~ 4 sqrt(n),
-trained on a sample) scans a few percent of the vectors. Recall@10 of IVF against exact
+Vectors are L2-normalised, so inner product is cosine. Exact search over 100k x 384 floats
+costs ~20 ms per query here, too much of a 50 ms answer budget; above 50k vectors an IVF-Flat
+index (nlist ~ 4 sqrt(n), trained on a sample) scans a few percent of them. Queries run FAISS
+on one thread: a single query gains little from two, and on a busy machine OpenMP threads
+wait on each other (measured at 100k: 20 ms on one thread, 45-70 ms on two under load). Recall@10 of IVF against exact
 search is measured on real embeddings by bench/ann.py (required >= 0.95); the chosen plan is
 written to the manifest so a loaded index describes itself.
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from .errors import TranscriptQAError
 
-FLAT_MAX = 200_000  # vectors; above this "auto" builds IVF
+FLAT_MAX = 50_000  # vectors; above this "auto" builds IVF (exact 100k: ~20 ms a query)
 EXACT_SUBSET_MAX = 100_000
 TYPES = ("auto", "flat", "ivf")
 
@@ -39,7 +41,14 @@ def plan(n: int, requested: str = "auto") -> dict[str, Any]:
 def build(vectors: np.ndarray, dim: int, spec: dict[str, Any]):
     import faiss
 
-    d = max(dim, 1)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)  # training and adding use every core
+    try:
+        return _build(faiss, vectors, max(dim, 1), spec)
+    finally:
+        faiss.omp_set_num_threads(1)
+
+
+def _build(faiss, vectors: np.ndarray, d: int, spec: dict[str, Any]):
     if spec["type"] == "flat-ip":
         index = faiss.IndexFlatIP(d)
     else:
@@ -57,6 +66,7 @@ def prepare(index, spec: dict[str, Any]) -> None:
     """Set search-time parameters of a loaded index (IVF: nprobe, id -> vector map)."""
     import faiss
 
+    faiss.omp_set_num_threads(1)
     if spec.get("type") == "ivf-flat-ip":
         ivf = faiss.extract_index_ivf(index)
         ivf.nprobe = int(spec.get("nprobe", 16))
