@@ -37,6 +37,7 @@ SYSTEMS = {
     "full-no-typos": replace(FULL, typos=False),
     "full-no-speakers": replace(FULL, speakers=False),
     "full-no-handoff": replace(FULL, question_handoff=False),
+    "full-no-answer-type": replace(FULL, answer_type=False),
     "full-dense-only-candidates": replace(FULL, mode="dense"),
     "full-50-candidates": replace(FULL, candidates=50),
 }

@@ -61,3 +61,50 @@ def test_timings_cover_every_stage(seed_qa):
     a = seed_qa.ask("What is a T visa for?")
     assert {"embed", "search", "rerank", "answer", "total"} <= set(a.timings)
     assert all(v >= 0 for v in a.timings.values())
+
+
+# ------------------------------------------------------------------ span signals
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How many people are trafficked each year?", "number"),
+    ("How much money was spent?", "number"),
+    ("When did the report come out?", "time"),
+    ("Who runs the hotline?", "name"),
+    ("Which countries were mentioned?", "name"),
+    ("Where are the victims from?", "name"),
+    ("Why can victims stay?", None),
+])
+def test_question_type_names_what_is_asked_for(question, kind):
+    from transcript_qa.answer import question_type
+
+    assert question_type(question) == kind
+
+
+def test_a_sentence_has_the_type_only_with_something_the_question_lacks():
+    from transcript_qa.answer import has_type
+
+    q = "Which agency runs the Vienna hotline?"
+    assert has_type("The hotline is run by the Polaris Project.", "name", q)
+    assert not has_type("There is a hotline in Vienna.", "name", q)  # Vienna is asked about
+    assert not has_type("Some say it is run by a charity.", "name", q)  # sentence start only
+    assert has_type("They spent $530 million.", "number", "How much was spent?")
+    assert not has_type("They spent a lot.", "number", "How much was spent?")
+    assert has_type("It comes out in June.", "time", "When does the report come out?")
+    assert not has_type("Anything at all, Mexico.", None, q)
+
+
+def test_the_sentence_after_the_restated_question_can_win():
+    """Two sentences: the first restates the question, the second names the answer; the
+    context and type terms move the pick to the second though its cosine is lower."""
+    from transcript_qa.answer import sentence_scores
+
+    plain = sentence_scores([0.5, 0.45], [0.3, 0.2], [0.0, 0.0], [False, False])
+    assert plain[0] > plain[1]
+    scored = sentence_scores([0.5, 0.45], [0.3, 0.2], [0.3, 0.5], [False, True])
+    assert scored[1] > scored[0]
+
+
+def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
+    a = seed_qa.ask("How much has the U.S. government spent on anti-trafficking programs?")
+    assert "$530 million" in a.text

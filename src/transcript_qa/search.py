@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .answer import asked_words, has_type, question_type, sentence_scores
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
@@ -30,7 +31,10 @@ MAX_QUESTION_CHARS = 2000
 # Added to a turn whose speaker the question names; fitted on QMSum train (MRR@10 of the
 # sentence score over 258 train queries: 0.631 without, 0.667 at 0.2; 0.1 -> 0.655, 0.3 -> 0.664).
 SPEAKER_BOOST = 0.2
-SPAN_COVERAGE = 0.25  # weight of IDF-weighted word coverage beside cosine when picking a sentence
+# Added to a turn whose answer sentence holds the kind of thing the question asks for (a name,
+# place, time or number it does not itself contain; answer.has_type): a factoid question's
+# answer turn names the thing, a turn that only restates the question does not.
+TYPE_BOOST = 0.05
 
 
 @dataclass
@@ -54,6 +58,7 @@ class Ranking:
     typos: bool = True
     speakers: bool = True
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
+    answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
 
 
@@ -101,6 +106,8 @@ class Query:
     matcher: re.Pattern | None  # finds any group's word forms in a text; capture group i = i
     lexical_terms: list[str]  # for FTS5
     speakers: set[str] = field(default_factory=set)  # speaker labels named in the question
+    kind: str | None = None  # what the question asks for (answer.question_type)
+    asked: frozenset[str] = frozenset()  # its own words (answer.asked_words)
 
 
 def _speaker_patterns(people: list[tuple[str, str, str | None]]) -> list[tuple[str, re.Pattern]]:
@@ -135,7 +142,8 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     n = max(index.n_units, 1)
     idf = [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in groups_w]
     lexical = [w for g in groups_w for w in g]
-    return Query(question, stems, idf, _matcher(groups_w), lexical, named)
+    return Query(question, stems, idf, _matcher(groups_w), lexical, named,
+                 question_type(question), asked_words(question))
 
 
 def _matcher(groups: list[list[str]]) -> re.Pattern | None:
@@ -349,13 +357,19 @@ class Searcher:
                 found = matches(q, turn.text)
                 covs = [coverage(q, found, a, b) for a, b, _ in ss]
                 f["sent_cov"] = max(covs)
-                # The answer span: meaning first, shared rare words as evidence.
-                best = max(range(len(cs)), key=lambda i: cs[i] + SPAN_COVERAGE * covs[i])
+                # The answer span (answer.sentence_scores): meaning, shared rare words, the
+                # sentence before as context, and the kind of thing the question asks for.
+                win = [coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1]) for i in range(len(ss))]
+                typed = [has_type(turn.text[a:b], q.kind, q.asked) for a, b, _ in ss]
+                span_scores = sentence_scores(cs, covs, win, typed)
+                best = max(range(len(cs)), key=lambda i: span_scores[i])
                 span_ = (ss[best][0], ss[best][1])
+                f["span_type"] = float(typed[best])
             else:
                 f["sent_max"] = f["sent_2nd"] = f["unit_cos"]
                 span_ = (0, len(turn.text))
                 f["sent_cov"] = 0.0
+                f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
             f["turn_cov"] = coverage(q, found if cs else matches(q, turn.text))
             tid, number = key
             nb = [near_cos[(tid, number + d)] for d in (-2, -1, 1, 2) if (tid, number + d) in near_cos]
@@ -396,8 +410,9 @@ class Searcher:
             scores = default_reranker(r.weights).score([c.f for c in cands])
         elif r.rescore == "sentence":
             boost = SPEAKER_BOOST if r.speakers else 0.0
+            tb = TYPE_BOOST if r.answer_type else 0.0
             scores = [0.3 * c.f["fused"] + 0.7 * c.f["sent_max"] + boost * c.f["speaker_named"]
-                      for c in cands]
+                      + tb * c.f["span_type"] for c in cands]
         else:
             scores = [c.f["fused"] for c in cands]
         for c, s in zip(cands, scores):
