@@ -38,6 +38,8 @@ SYSTEMS = {
     "full-no-speakers": replace(FULL, speakers=False),
     "full-no-handoff": replace(FULL, question_handoff=False),
     "full-no-answer-type": replace(FULL, answer_type=False),
+    "full-no-cascade": replace(FULL, rerank_depth=0),
+    "full-cascade-20": replace(FULL, rerank_depth=20),
     "full-dense-only-candidates": replace(FULL, mode="dense"),
     "full-50-candidates": replace(FULL, candidates=50),
 }

@@ -104,6 +104,7 @@ def worker(n_turns: int, work: Path, n_queries: int, threads: int, encode_sample
 
     tdir, idir = work / "transcripts", work / "index"
     made = make_corpus(n_turns, tdir)
+    shutil.rmtree(idir, ignore_errors=True)  # a reused --work folder: measure a fresh build
     cfg = load_config(transcripts_dir=tdir, index_dir=idir, threads=threads)
     encoder = load_encoder(cfg.model, cfg.backend, cfg.cache_dir / "encoders", cfg.threads,
                            cfg.batch_size)
@@ -160,24 +161,14 @@ def worker(n_turns: int, work: Path, n_queries: int, threads: int, encode_sample
         recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
         del exact_index
 
-    # Memory of a serving process: RSS growth from loading the index, vs raw vectors + text.
-    rss_before = rss_mb()
+    # Memory of a serving process: a fresh process (freed heap in this one would hide growth).
     del qa, idx
-    import gc
-
-    gc.collect()
-    rss_noindex = rss_mb()
-    served = TranscriptQA(cfg, encoder=encoder)
-    served.ask(qs[0])
-    rss_served = rss_mb()
-    n_units = served.index.faiss.ntotal
-    dim = served.index.dim
-    text_bytes = sum(
-        r[0] for r in served.index.db.execute(
-            "SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM turns UNION ALL "
-            "SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM units")
-    )
-    raw_mb = (n_units * dim * 4 + text_bytes) / 1e6
+    mem = json.loads(subprocess.run(
+        [sys.executable, __file__, "--serve-mem", str(work), "--threads", str(threads)],
+        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    rss_noindex, rss_served = mem["rss_model_mb"], mem["rss_served_mb"]
+    n_units, raw_mb = mem["units"], mem["raw_mb"]
+    index_type, ann = mem["index_type"], mem["ann"]
     return {
         "turns": made, "units": n_units, "embedded": embedded, "texts": len(texts),
         "build_s": build_s, "turns_per_s": made / build_s, "bare_encode_s": bare_s,
@@ -189,11 +180,40 @@ def worker(n_turns: int, work: Path, n_queries: int, threads: int, encode_sample
         "peak_rss_build_mb": peak_build, "rss_model_mb": rss_model,
         "rss_index_mb": rss_served - rss_noindex, "raw_vectors_text_mb": raw_mb,
         "memory_ratio": (rss_served - rss_noindex) / raw_mb if raw_mb else None,
-        "rss_before_mb": rss_before,
-        "index_disk_mb": du_mb(idir), "index_type": served.index.manifest.get("index_type"),
-        "ann": served.index.ann, "recall_at_10": recall,
+        "index_disk_mb": du_mb(idir), "index_type": index_type,
+        "ann": ann, "recall_at_10": recall,
         "queries": len(qs),
     }
+
+
+def serve_memory(work: Path, threads: int) -> dict:
+    """RSS of a process with the model loaded, then with the index loaded and 20 questions
+    answered: the growth is what the index costs a serving app."""
+    from transcript_qa.api import TranscriptQA
+    from transcript_qa.config import load_config
+    from transcript_qa.embed import load_encoder
+
+    cfg = load_config(transcripts_dir=work / "transcripts", index_dir=work / "index",
+                      threads=threads)
+    encoder = load_encoder(cfg.model, cfg.backend, cfg.cache_dir / "encoders", cfg.threads,
+                           cfg.batch_size)
+    encoder.encode(["warm up the encoder before the baseline"])
+    import faiss  # noqa: F401  (libraries are not the index: load them before the baseline)
+
+    from transcript_qa import answer, index, lexicon, search, vectors  # noqa: F401
+    rss_model = rss_mb()
+    qa = TranscriptQA(cfg, encoder=encoder)
+    for q in questions(20):
+        qa.ask(q)
+    rss_served = rss_mb()
+    idx = qa.index
+    text_bytes = sum(r[0] or 0 for r in idx.db.execute(
+        "SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM turns UNION ALL "
+        "SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM units"))
+    n_units = idx.faiss.ntotal
+    return {"rss_model_mb": rss_model, "rss_served_mb": rss_served, "units": n_units,
+            "raw_mb": (n_units * idx.dim * 4 + text_bytes) / 1e6,
+            "index_type": idx.manifest.get("index_type"), "ann": idx.ann}
 
 
 def cold_start(work: Path, runs: int = 3) -> dict:
@@ -278,9 +298,13 @@ def main() -> int:
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     p.add_argument("--work", type=Path, help="keep corpora and indexes here")
     p.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--serve-mem", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    if args.serve_mem:
+        print(json.dumps(serve_memory(args.serve_mem, args.threads)))
+        return 0
     work_root = args.work or Path(tempfile.mkdtemp(prefix="tqa-bench-"))
     if args.worker:
         r = worker(args.worker, work_root / f"n{args.worker}", args.queries, args.threads,

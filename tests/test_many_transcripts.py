@@ -60,3 +60,26 @@ def test_adding_one_transcript_embeds_only_its_texts(dev_qa, tmp_path, encoder):
     assert report.embedded_texts == len(texts) == encoder.calls - calls
     assert report.embedded_units == len(build_units(turns))
     assert qa.search("remote control", k=3, transcript="ES2002a")
+
+
+def test_cascade_scores_few_turns_and_keeps_the_ranking(dev_qa):
+    """Sentence-level features only for the first stage's best turns (rerank_depth): far
+    fewer turns are scored, and the top passages are the ones full scoring finds."""
+    from transcript_qa.search import Ranking, Searcher, analyse
+
+    questions = ["What did they say about the remote control buttons?",
+                 "What is a T visa for?", "What was said about the transcriber interface?",
+                 "How would special schools fit into the new arrangement?"]
+    cascade = Searcher(dev_qa.index, dev_qa.encoder, Ranking(rerank_depth=20))
+    full = Searcher(dev_qa.index, dev_qa.encoder, Ranking(rerank_depth=0))
+    for q in questions:
+        qvec = dev_qa.encoder.encode([q])[0]
+        query = analyse(q, dev_qa.index, (), full.ranking)
+        dense = [int(u) for u in dev_qa.index.dense_search(qvec[None, :], 100)[1][0] if u >= 0]
+        lexical = full._lexical(query.lexical_terms, 100, None)
+        n_full = len(full.candidates(query, qvec, dense, lexical))
+        n_cascade = len(cascade.candidates(query, qvec, dense, lexical))
+        assert n_full > 100 and n_cascade <= 2 * 20 + 10, (n_full, n_cascade)
+        top_full = [(p.turn.transcript_id, p.turn.number) for p in full.search(q, k=3)]
+        top_cascade = [(p.turn.transcript_id, p.turn.number) for p in cascade.search(q, k=3)]
+        assert top_cascade[0] == top_full[0], q

@@ -60,6 +60,7 @@ class Ranking:
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
     answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
+    rerank_depth: int = 40  # turns given sentence-level features (0: every candidate)
 
 
 def check_question(question: str) -> str:
@@ -283,18 +284,16 @@ class Searcher:
         uids = list(dict.fromkeys(dense + list(lexical)))
         if not uids:
             return []
-        # Neighbouring units (same transcript) give context features for free: ids are in order.
-        span = 5
-        n_units = self.index.n_units
-        around = sorted({j for u in uids for j in range(max(u - span, 0), min(u + span + 1, n_units))})
         table = self.index.unit_table()
-        info = {j: table.info(j) for j in around}
+        n_units = self.index.n_units
+        info = {u: table.info(u) for u in uids}
         # The turn after a question that matched is where its answer is: a candidate too.
         ok = set(allowed.tolist()) if allowed is not None else None
-        uids += [u + 1 for u in uids if u + 1 in info and info[u][4]
-                 and info[u + 1][0] == info[u][0] and (ok is None or u + 1 in ok)]
+        nxt = [u + 1 for u in uids if u + 1 < n_units and info[u][4] and (ok is None or u + 1 in ok)]
+        info.update({u: table.info(u) for u in nxt})
+        uids += [u for u in nxt if info[u][0] == info[u - 1][0]]
         uids = list(dict.fromkeys(uids))
-        cos = dict(zip(around, (self.index.unit_vectors(around) @ qvec).tolist()))
+        cos = dict(zip(uids, (self.index.unit_vectors(uids) @ qvec).tolist()))
         cand_cos = np.array([cos[u] for u in uids])
         lex_raw = np.array([lexical.get(u, 0.0) for u in uids])
         lex_n = lex_raw / lex_raw.max() if lex_raw.max() > 0 else lex_raw
@@ -310,6 +309,7 @@ class Searcher:
 
         # Per turn: best unit signals (a turn's score is its best window).
         turn_unit: dict[tuple[str, int], dict[str, float]] = {}
+        turn_units: dict[tuple[str, int], list[int]] = {}
         for j, u in enumerate(uids):
             tid, _, first, last, _ = info[u]
             vals = {"unit_cos": cos[u], "unit_lex": float(lex_n[j]), "fused": float(fused[j]),
@@ -317,9 +317,26 @@ class Searcher:
                     "lex_rrank": 1 / math.log2(2 + lex_rank[u]) if u in lex_rank else 0.0}
             for number in range(first, last + 1):
                 cur = turn_unit.setdefault((tid, number), dict.fromkeys(vals, 0.0))
+                turn_units.setdefault((tid, number), []).append(u)
                 for key, v in vals.items():
                     cur[key] = max(cur[key], v)
+        # Cascade: sentence-level features only for the turns the first stage ranks highest by
+        # its fused score or its cosine (the rest cannot reach the top; `rerank_depth`).
+        if r.rerank_depth and len(turn_unit) > r.rerank_depth:
+            by_fused = sorted(turn_unit, key=lambda t: -turn_unit[t]["fused"])
+            by_cos = sorted(turn_unit, key=lambda t: -turn_unit[t]["unit_cos"])
+            keep = dict.fromkeys(by_fused[: r.rerank_depth] + by_cos[: r.rerank_depth // 2])
+            # A kept question turn keeps the answer turn after it (question hand-off).
+            keep.update(dict.fromkeys(
+                (t, n + 1) for t, n in list(keep) if (t, n + 1) in turn_unit))
+            turn_unit = {t: turn_unit[t] for t in keep}
         # Cosine of every turn in reach (candidates and neighbours), for context features.
+        span = 5
+        kept_units = {u for t in turn_unit for u in turn_units[t]}
+        around = sorted({j for u in kept_units
+                         for j in range(max(u - span, 0), min(u + span + 1, n_units))})
+        info.update({j: table.info(j) for j in around if j not in info})
+        cos.update(zip(around, (self.index.unit_vectors(around) @ qvec).tolist()))
         near_cos: dict[tuple[str, int], float] = {}
         for u in around:
             tid, _, first, last, _ = info[u]
