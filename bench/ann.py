@@ -34,6 +34,8 @@ class ReplicaEncoder:
         missing = [i for i, t in enumerate(texts) if t not in self.known]
         if missing:
             out[missing] = self.real.encode([texts[i] for i in missing])
+            self.known.update((texts[i], out[i].copy()) for i in missing)  # replicas reuse it
+            self.seen.update((texts[i], 1) for i in missing)
         for i, t in enumerate(texts):
             if t in self.known:
                 n = self.seen[t]
@@ -62,6 +64,11 @@ def million(work_root: Path, n_turns: int = 1_000_000, n_queries: int = 50) -> d
     rows = donor.db.execute("SELECT id, text FROM units ORDER BY id").fetchall()
     vecs = donor.unit_vectors(np.array([r[0] for r in rows]))
     known = {text: vecs[i] for i, (_, text) in enumerate(rows)}
+    # Sentence texts too (a sentence is turn.text[start:end]), so replicas need no encoding.
+    for text, start, end, blob in donor.db.execute(
+            'SELECT t.text, s.start, s."end", s.vec FROM sentences s JOIN turns t '
+            "ON t.transcript_id = s.transcript_id AND t.number = s.turn"):
+        known.setdefault(text[start:end], np.frombuffer(blob, dtype=np.float32))
 
     work = work_root / "n1000000"
     made = run.make_corpus(n_turns, work / "transcripts")

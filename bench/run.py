@@ -293,7 +293,7 @@ def main() -> int:
     p.add_argument("--big", type=int, default=1_000_000, help=argparse.SUPPRESS)
     p.add_argument("--queries", type=int, default=50)
     p.add_argument("--threads", type=int, default=0)
-    p.add_argument("--encode-sample", type=int, default=20000,
+    p.add_argument("--encode-sample", type=int, default=5000,
                    help="bare-encode at most this many texts (scaled to all)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     p.add_argument("--work", type=Path, help="keep corpora and indexes here")

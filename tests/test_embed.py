@@ -1,6 +1,8 @@
 """Both encoder backends give the same vectors; a damaged ONNX export falls back safely."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -27,6 +29,8 @@ def test_onnx_matches_sentence_transformers(encoder, torch_encoder):
     assert a.shape == b.shape == (len(TEXTS), 384) and a.dtype == np.float32
     assert np.abs(a - b).max() < 1e-4
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    # the export uses onnxruntime's fused BERT kernels (and still matches torch, above)
+    assert json.loads((encoder._folder / "encoder.json").read_text())["fused_ops"] is True
     # order of inputs does not change a vector (the ONNX path sorts by length internally)
     assert np.allclose(encoder.encode(TEXTS[::-1])[::-1], a, atol=1e-5)
 

@@ -13,6 +13,7 @@ Batch-first: `search_batch` embeds all questions in one call; `search` is a batc
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import time
@@ -111,10 +112,16 @@ class Query:
     asked: frozenset[str] = frozenset()  # its own words (answer.asked_words)
 
 
-def _speaker_patterns(people: list[tuple[str, str, str | None]]) -> list[tuple[str, re.Pattern]]:
+@functools.lru_cache(maxsize=16)
+def _speaker_matcher(
+    people: tuple[tuple[str, str, str | None], ...],
+) -> tuple[re.Pattern | None, dict[str, frozenset[str]]]:
+    """One compiled alternation of every way the question may name a speaker (label, full
+    name, surname), longest first, and the labels each form names. Cached: compiling one
+    pattern per speaker per question cost 260 ms at 100k turns (thousands of speakers)."""
     from .formats.base import surname_key
 
-    out = []
+    labels: dict[str, set[str]] = {}
     for label, name, role in people:
         forms = {label, name}
         key = surname_key(name) or ""
@@ -123,18 +130,23 @@ def _speaker_patterns(people: list[tuple[str, str, str | None]]) -> list[tuple[s
         for f in forms:
             f = " ".join(f.split())
             if len(f) >= 3:
-                out.append((label, re.compile(r"(?<!\w)" + re.escape(f) + r"(?!\w)", re.I)))
-    return out
+                labels.setdefault(f.lower(), set()).add(label)
+    if not labels:
+        return None, {}
+    alts = "|".join(re.escape(f) for f in sorted(labels, key=len, reverse=True))
+    pattern = re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)", re.I)
+    return pattern, {f: frozenset(v) for f, v in labels.items()}
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking) -> Query:
     named: set[str] = set()
     text = question
     if ranking.speakers:
-        for label, pat in _speaker_patterns(index.speakers(allowed_tids)):
-            if pat.search(question):
-                named.add(label)
-                text = pat.sub(" ", text)
+        pattern, labels = _speaker_matcher(tuple(index.speakers(allowed_tids)))
+        if pattern is not None:
+            for m in pattern.finditer(question):
+                named |= labels.get(m.group(0).lower(), frozenset())
+            text = pattern.sub(" ", text)
     kw = list(dict.fromkeys(keywords(text))) or list(dict.fromkeys(keywords(question)))
     fixes = corrections(kw, index.document_frequency, index.vocabulary) if ranking.typos else {}
     groups_w = [[w] + fixes.get(w, []) for w in kw]
