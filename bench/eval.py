@@ -40,6 +40,8 @@ SYSTEMS = {
     "full-no-answer-type": replace(FULL, answer_type=False),
     "full-no-cascade": replace(FULL, rerank_depth=0),
     "full-cascade-20": replace(FULL, rerank_depth=20),
+    "full-all-bm25-words": replace(FULL, common_df=0.0),
+    "full-common-df-5%": replace(FULL, common_df=0.05),
     "full-dense-only-candidates": replace(FULL, mode="dense"),
     "full-50-candidates": replace(FULL, candidates=50),
 }

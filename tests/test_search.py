@@ -79,3 +79,19 @@ def test_speaker_filter_restricts(seed_qa):
 
 def test_question_framing_words_are_not_keywords():
     assert keywords("Summarize the discussion about the remote control") == ["remote", "control"]
+
+
+def test_words_in_many_units_are_left_out_of_bm25_unless_nothing_is_left(seed_qa, monkeypatch):
+    """Large indexes: a word in more than `common_df` of the units (and over COMMON_MIN of
+    them) is not sent to FTS5 (it barely moves BM25 and costs a long posting list)."""
+    from transcript_qa import search as search_mod
+    from transcript_qa.search import analyse
+
+    idx = seed_qa.index
+    monkeypatch.setattr(search_mod, "COMMON_MIN", 3)  # the seed is small: scale the floor down
+    df = idx.document_frequency(["trafficking", "hotline"])
+    assert df["trafficking"] > 3 >= df["hotline"] >= 1
+    q = analyse("trafficking hotline", idx, (), Ranking(common_df=0.01))
+    assert "hotline" in q.lexical_terms and "trafficking" not in q.lexical_terms
+    assert "trafficking" in analyse("trafficking", idx, (), Ranking(common_df=0.01)).lexical_terms
+    assert "trafficking" in analyse("trafficking hotline", idx, (), Ranking(common_df=0.0)).lexical_terms

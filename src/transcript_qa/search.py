@@ -36,6 +36,7 @@ SPEAKER_BOOST = 0.2
 # place, time or number it does not itself contain; answer.has_type): a factoid question's
 # answer turn names the thing, a turn that only restates the question does not.
 TYPE_BOOST = 0.05
+COMMON_MIN = 1000  # units; see `analyse`
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Ranking:
     answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
     rerank_depth: int = 40  # turns given sentence-level features (0: every candidate)
+    common_df: float = 0.02  # BM25 leaves out words in more than this share of units (0: none)
 
 
 def check_question(question: str) -> str:
@@ -155,6 +157,13 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     n = max(index.n_units, 1)
     idf = [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in groups_w]
     lexical = [w for g in groups_w for w in g]
+    # Words in more than `common_df` of all units (and in over COMMON_MIN of them: only large
+    # indexes) barely move BM25 but make FTS5 score long posting lists ("think", the "s" of
+    # "Designer's" in 6-10% of 100k units): left out unless nothing else is left.
+    if ranking.common_df:
+        cut = max(ranking.common_df * n, COMMON_MIN)
+        rare = [w for w in lexical if df.get(w, 0) <= cut]
+        lexical = rare or lexical
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
                  question_type(question), asked_words(question))
 
@@ -288,11 +297,16 @@ class Searcher:
         return self.search_batch([question], k, filters, timings)[0]
 
     def candidates(self, q: Query, qvec: np.ndarray, dense: list[int],
-                   lexical: dict[int, float], allowed: np.ndarray | None = None) -> list[_Cand]:
-        """Candidate turns with their features (also what the reranker is trained on)."""
+                   lexical: dict[int, float], allowed: np.ndarray | None = None,
+                   context: bool | None = None) -> list[_Cand]:
+        """Candidate turns with their features (also what the reranker is trained on).
+        Neighbour-context features (`nb_*`, `prev_q`) only feed the learned reranker: computed
+        when it is used or `context` asks (training), else skipped (~4 ms a query at 100k)."""
         from .rerank import FEATURES
 
         r = self.ranking
+        if context is None:
+            context = r.rescore == "learned"
         uids = list(dict.fromkeys(dense + list(lexical)))
         if not uids:
             return []
@@ -343,7 +357,7 @@ class Searcher:
                 (t, n + 1) for t, n in list(keep) if (t, n + 1) in turn_unit))
             turn_unit = {t: turn_unit[t] for t in keep}
         # Cosine of every turn in reach (candidates and neighbours), for context features.
-        span = 5
+        span = 5 if context else 0
         kept_units = {u for t in turn_unit for u in turn_units[t]}
         around = sorted({j for u in kept_units
                          for j in range(max(u - span, 0), min(u + span + 1, n_units))})
@@ -357,7 +371,7 @@ class Searcher:
                 near_cos[key] = max(near_cos.get(key, -1.0), cos[u])
 
         keys = list(turn_unit)
-        prev_keys = [(t, n - 1) for t, n in keys]
+        prev_keys = [(t, n - 1) for t, n in keys] if context else []
         turns = self.index.turns_for(keys + prev_keys)
         sents = self.index.sentences(keys)
         by_turn: dict[tuple[str, int], list[tuple[int, int, np.ndarray]]] = {}
@@ -401,6 +415,12 @@ class Searcher:
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
             f["turn_cov"] = coverage(q, found if cs else matches(q, turn.text))
             tid, number = key
+            f["is_question"] = float(_is_question(turn.text))
+            f["log_words"] = math.log1p(len(turn.text.split()))
+            f["speaker_named"] = float(turn.speaker in q.speakers)
+            cands.append(_Cand(tid, number, f, span_))
+            if not context:
+                continue
             nb = [near_cos[(tid, number + d)] for d in (-2, -1, 1, 2) if (tid, number + d) in near_cos]
             f["nb_max2"] = max(nb) if nb else f["unit_cos"]
             nb5 = [near_cos[(tid, number + d)] for d in range(-5, 6)
@@ -410,10 +430,6 @@ class Searcher:
             f["prev_q"] = (near_cos.get((tid, number - 1), 0.0)
                            if prev is not None and prev.speaker != turn.speaker
                            and _is_question(prev.text) else 0.0)
-            f["is_question"] = float(_is_question(turn.text))
-            f["log_words"] = math.log1p(len(turn.text.split()))
-            f["speaker_named"] = float(turn.speaker in q.speakers)
-            cands.append(_Cand(tid, number, f, span_))
         if cands:
             top_cos = max(c.f["unit_cos"] for c in cands)
             top_sent = max(c.f["sent_max"] for c in cands)
@@ -422,7 +438,7 @@ class Searcher:
                 c.f["sent_gap"] = c.f["sent_max"] - top_sent
                 c.f["any_speaker"] = float(bool(q.speakers))
         missing = [name for name in FEATURES if cands and name not in cands[0].f]
-        assert not missing, missing
+        assert not (context and missing), missing
         self._turns = turns
         return cands
 

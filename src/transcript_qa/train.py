@@ -46,7 +46,7 @@ def _collect(qa, items, ranking, other_meetings=None):
         dense = [int(x) for x in searcher._dense(qv[None, :], ranking.candidates, allowed)[1][0]
                  if x >= 0]
         lex = searcher._lexical(q.lexical_terms, ranking.candidates, allowed)
-        cands = searcher.candidates(q, qv, dense, lex, allowed)
+        cands = searcher.candidates(q, qv, dense, lex, allowed, context=True)
         for c in cands:
             X.append([c.f[f] for f in FEATURES])
             y.append(int(c.number in it.gold_turns and c.tid == it.transcript))
