@@ -36,8 +36,9 @@ class ReplicaEncoder:
             out[missing] = self.real.encode([texts[i] for i in missing])
             self.known.update((texts[i], out[i].copy()) for i in missing)  # replicas reuse it
             self.seen.update((texts[i], 1) for i in missing)
+        encoded = set(missing)
         for i, t in enumerate(texts):
-            if t in self.known:
+            if i not in encoded:
                 n = self.seen[t]
                 self.seen[t] += 1
                 v = self.known[t] + (self.rng.normal(0, NOISE, self.dim).astype(np.float32) if n else 0)

@@ -138,10 +138,11 @@ def test_api_user_errors_are_messages(client):
 
 def test_concurrent_requests_are_all_answered_alike(client):
     questions = [QUESTION, "What is a T visa?", "What did Lagon say about Mexico?"] * 4
+    sequential = {q: client.predict(q, api_name="/ask") for q in dict.fromkeys(questions)}
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda q: client.predict(q, api_name="/ask"), questions))
     for q, r in zip(questions, results):
-        assert r == results[questions.index(q)]  # same question, same answer, under load
+        assert r == sequential[q]  # same question, same answer, under load as one at a time
 
 
 def test_started_on_loopback_with_visible_progress_and_no_share_link(server, client):

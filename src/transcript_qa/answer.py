@@ -16,9 +16,9 @@ question. Weights are set by hand (no labelled answer spans exist to fit them on
 counts half as much as cosine, context and type a quarter and a sixth.
 
 Abstention: the question is unanswered when even the best passage's best sentence is far
-from it in meaning (cosine) and the passage shares few of its content words. The threshold
-is calibrated on QMSum train (questions asked of a meeting from another domain) and checked
-on the dev sets; see `python -m transcript_qa.train --calibrate`.
+from it in meaning (cosine). The threshold is calibrated on QMSum train (questions asked of a
+meeting from another domain; `python -m transcript_qa.train` prints it) and checked on the
+dev sets.
 """
 from __future__ import annotations
 
@@ -85,14 +85,12 @@ def sentence_scores(cos: list[float], cov: list[float], window_cov: list[float],
     return [c + SPAN_COVERAGE * v + SPAN_CONTEXT * w + SPAN_TYPE * float(t)
             for c, v, w, t in zip(cos, cov, window_cov, typed)]
 
-# confidence = best-sentence cosine + COVERAGE_WEIGHT * IDF-weighted word coverage of the turn
 ABSTAIN_BELOW = 0.31  # QMSum train: 1% of answerable queries fall below (train.py prints it)
-COVERAGE_WEIGHT = 0.0
 
 
 def confidence(p: Passage) -> float:
-    s = p.scores
-    return float(s.get("sent_max", 0.0)) + COVERAGE_WEIGHT * float(s.get("turn_cov", 0.0))
+    """The passage's best-sentence cosine (word coverage added nothing when calibrated)."""
+    return float(p.scores.get("sent_max", 0.0))
 
 
 def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BELOW) -> Answer:

@@ -219,6 +219,12 @@ class TranscriptQA:
 
         return uploads.preview(data, name, self.cfg.transcripts_dir, self.cfg.max_upload_mb)
 
+    def transcript_id_of(self, path: Path) -> str:
+        """The id the index gives a file in transcripts/ (its stem, or its name when another
+        file has the same stem): `index.scan` decides, so an upload is looked up as indexed."""
+        return next((f.id for f in index_mod.scan(self.cfg.transcripts_dir)
+                     if f.path.name == path.name), path.stem)
+
     def save_upload(self, data: bytes, name: str, overwrite: bool = False,
                     expect_sha256: str | None = None,
                     progress: index_mod.Progress | None = None,

@@ -605,17 +605,12 @@ class Index:
     def turns_for(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Turn]:
         """The stored turns for (transcript_id, number) pairs; unknown pairs are left out."""
         out: dict[tuple[str, int], Turn] = {}
-        by_tid: dict[str, list[int]] = {}
-        for tid, n in dict.fromkeys(keys):
-            by_tid.setdefault(tid, []).append(n)
-        for tid, numbers in by_tid.items():
-            for chunk in _chunks(numbers, 900):
-                marks = ",".join("?" * len(chunk))
-                for r in self.db.execute(
-                    f"SELECT * FROM turns WHERE transcript_id = ? AND number IN ({marks})",
-                    [tid, *chunk],
-                ):
-                    out[(r[0], r[1])] = _turn(r)
+        for tid, chunk, marks in _by_transcript(keys):
+            for r in self.db.execute(
+                f"SELECT * FROM turns WHERE transcript_id = ? AND number IN ({marks})",
+                [tid, *chunk],
+            ):
+                out[(r[0], r[1])] = _turn(r)
         return out
 
     def speakers(self, transcript_ids: tuple[str, ...] = ()) -> list[tuple[str, str, str | None]]:
@@ -640,20 +635,15 @@ class Index:
     ) -> list[tuple[str, int, int, int, np.ndarray]]:
         """(transcript_id, turn, start, end, vector) of every sentence of the given turns."""
         out = []
-        by_tid: dict[str, list[int]] = {}
-        for tid, n in dict.fromkeys(turns):
-            by_tid.setdefault(tid, []).append(n)
-        for tid, numbers in by_tid.items():
-            for chunk in _chunks(numbers, 900):
-                marks = ",".join("?" * len(chunk))
-                out += [
-                    (r[0], r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
-                    for r in self.db.execute(
-                        'SELECT transcript_id, turn, start, "end", vec FROM sentences '
-                        f"WHERE transcript_id = ? AND turn IN ({marks}) ORDER BY id",
-                        [tid, *chunk],
-                    )
-                ]
+        for tid, chunk, marks in _by_transcript(turns):
+            out += [
+                (r[0], r[1], r[2], r[3], np.frombuffer(r[4], dtype=np.float32))
+                for r in self.db.execute(
+                    'SELECT transcript_id, turn, start, "end", vec FROM sentences '
+                    f"WHERE transcript_id = ? AND turn IN ({marks}) ORDER BY id",
+                    [tid, *chunk],
+                )
+            ]
         return out
 
     def document_frequency(self, terms: list[str]) -> dict[str, int]:
@@ -716,6 +706,17 @@ class UnitTable:
 def _chunks(items: list[int], n: int) -> Iterator[list[int]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+def _by_transcript(keys: list[tuple[str, int]]) -> Iterator[tuple[str, list[int], str]]:
+    """(transcript id, up to 900 of its turn numbers, their `?` marks) for `IN (...)` queries
+    over distinct (transcript_id, number) keys: one query per transcript and chunk."""
+    by_tid: dict[str, list[int]] = {}
+    for tid, n in dict.fromkeys(keys):
+        by_tid.setdefault(tid, []).append(n)
+    for tid, numbers in by_tid.items():
+        for chunk in _chunks(numbers, 900):
+            yield tid, chunk, ",".join("?" * len(chunk))
 
 
 def _turn(r: tuple) -> Turn:

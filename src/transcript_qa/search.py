@@ -347,7 +347,7 @@ class Searcher:
                 for key, v in vals.items():
                     cur[key] = max(cur[key], v)
         # Cascade: sentence-level features only for the turns the first stage ranks highest by
-        # its fused score or its cosine (the rest cannot reach the top; `rerank_depth`).
+        # its fused score or its cosine (`rerank_depth`; same dev-set figures as scoring all).
         if r.rerank_depth and len(turn_unit) > r.rerank_depth:
             by_fused = sorted(turn_unit, key=lambda t: -turn_unit[t]["fused"])
             by_cos = sorted(turn_unit, key=lambda t: -turn_unit[t]["unit_cos"])
@@ -357,18 +357,18 @@ class Searcher:
                 (t, n + 1) for t, n in list(keep) if (t, n + 1) in turn_unit))
             turn_unit = {t: turn_unit[t] for t in keep}
         # Cosine of every turn in reach (candidates and neighbours), for context features.
-        span = 5 if context else 0
-        kept_units = {u for t in turn_unit for u in turn_units[t]}
-        around = sorted({j for u in kept_units
-                         for j in range(max(u - span, 0), min(u + span + 1, n_units))})
-        info.update({j: table.info(j) for j in around if j not in info})
-        cos.update(zip(around, (self.index.unit_vectors(around) @ qvec).tolist()))
         near_cos: dict[tuple[str, int], float] = {}
-        for u in around:
-            tid, _, first, last, _ = info[u]
-            for number in range(first, last + 1):
-                key = (tid, number)
-                near_cos[key] = max(near_cos.get(key, -1.0), cos[u])
+        if context:
+            kept_units = {u for t in turn_unit for u in turn_units[t]}
+            around = sorted({j for u in kept_units
+                             for j in range(max(u - 5, 0), min(u + 6, n_units))})
+            info.update({j: table.info(j) for j in around if j not in info})
+            cos.update(zip(around, (self.index.unit_vectors(around) @ qvec).tolist()))
+            for u in around:
+                tid, _, first, last, _ = info[u]
+                for number in range(first, last + 1):
+                    key = (tid, number)
+                    near_cos[key] = max(near_cos.get(key, -1.0), cos[u])
 
         keys = list(turn_unit)
         prev_keys = [(t, n - 1) for t, n in keys] if context else []

@@ -81,15 +81,14 @@ def _subset(queries: Path, max_turns: int, seed: int) -> list[str]:
     return sorted(chosen)
 
 
-def _mrr(scores: np.ndarray, y: np.ndarray, g: np.ndarray, n_queries: int | None = None) -> float:
+def _mrr(scores: np.ndarray, y: np.ndarray, g: np.ndarray) -> float:
     rr = []
     for q in np.unique(g):
         m = g == q
         order = np.argsort(-scores[m], kind="stable")[:10]
         hits = np.nonzero(y[m][order])[0]
         rr.append(1.0 / (hits[0] + 1) if len(hits) else 0.0)
-    total = n_queries or len(rr)
-    return float(sum(rr) / total)
+    return float(sum(rr) / len(rr))
 
 
 def fit_listwise(Z: np.ndarray, y: np.ndarray, g: np.ndarray, l2: float = 1e-2,

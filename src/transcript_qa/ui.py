@@ -120,7 +120,7 @@ class Startup:
 def _choices(qa, transcript: str = ALL) -> tuple[list, list]:
     """(transcript choices, speaker choices) for the dropdowns, as (label, value) pairs."""
     rows = qa.transcripts()
-    transcripts = [(r["title"] if r["title"] != r["id"] else r["id"], r["id"]) for r in rows]
+    transcripts = [(r["title"], r["id"]) for r in rows]
     names = list(dict.fromkeys(s["name"] for s in qa.speakers(transcript or None)))
     return transcripts, [("All speakers", ALL)] + [(n, n) for n in names]
 
@@ -270,7 +270,8 @@ def build(qa, startup: Startup):
         if saved.name in report.errors:  # parsed at preview, so only if the file changed
             return render.notice_html(f"Saved {saved.name}, but it could not be indexed: "
                                       f"{report.errors[saved.name]}", "error"), done
-        turns = len(qa.turns(saved.stem)) if saved.stem in qa.index.titles else 0
+        tid = qa.transcript_id_of(saved)
+        turns = len(qa.turns(tid)) if tid in qa.index.titles else 0
         return render.notice_html(
             f"Added {saved.name} ({turns} turns) to the transcripts folder and indexed it in "
             f"{time.perf_counter() - t0:.1f} s. Ask about it now, or read it in Browse.",
@@ -327,8 +328,8 @@ def build(qa, startup: Startup):
                         elem_id="tqa-ask-transcript", scale=3)
                     k = gr.Slider(1, 20, value=cfg.k, step=1, label="Passages",
                                   elem_id="tqa-k", scale=2)
-                examples = [q for tid, qs in EXAMPLES.items()
-                            if tid in _indexed_ids(qa) for q in qs]
+                indexed = _indexed_ids(qa)
+                examples = [q for tid, qs in EXAMPLES.items() if tid in indexed for q in qs]
                 if examples:
                     ex = gr.Examples(examples, inputs=[question], label="Try one of these",
                                      examples_per_page=len(examples), elem_id="tqa-examples",

@@ -2,10 +2,10 @@
 
 Vectors are L2-normalised, so inner product is cosine. Exact search over 100k x 384 floats
 costs ~20 ms per query here, too much of a 50 ms answer budget; above 50k vectors an IVF-Flat
-index (nlist ~ 4 sqrt(n), trained on a sample) scans a few percent of them. Queries run FAISS
+index (nlist ~ 4 sqrt(n), trained on a sample) scans a tenth of its lists. Queries run FAISS
 on one thread: a single query gains little from two, and on a busy machine OpenMP threads
-wait on each other (measured at 100k: 20 ms on one thread, 45-70 ms on two under load). Recall@10 of IVF against exact
-search is measured on real embeddings by bench/ann.py (required >= 0.95); the chosen plan is
+wait on each other (measured at 100k: 20 ms on one thread, 45-70 ms on two under load).
+Recall@10 of IVF against exact search is measured on real embeddings by bench/ann.py (required >= 0.95); the chosen plan is
 written to the manifest so a loaded index describes itself.
 
 Filtered searches (one speaker, one transcript) score the allowed subset exactly when it is
@@ -106,8 +106,7 @@ def search(index, qvecs: np.ndarray, n: int, allowed: np.ndarray | None = None,
         return np.take_along_axis(part, order, axis=1), allowed[np.take_along_axis(top, order, axis=1)]
     sel = faiss.IDSelectorBatch(allowed)
     if (spec or {}).get("type") == "ivf-flat-ip":
-        nprobe = nprobe_for(faiss.extract_index_ivf(index).nlist)
-        params = faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
+        params = faiss.SearchParametersIVF(sel=sel, nprobe=faiss.extract_index_ivf(index).nprobe)
     else:
         params = faiss.SearchParameters(sel=sel)
     return index.search(qvecs, n, params=params)
