@@ -44,6 +44,10 @@ SYSTEMS = {
     "full-common-df-5%": replace(FULL, common_df=0.05),
     "full-dense-only-candidates": replace(FULL, mode="dense"),
     "full-50-candidates": replace(FULL, candidates=50),
+    "full-no-diversity": replace(FULL, diversity=0),
+    "full-diversity-300": replace(FULL, diversity=300),
+    "full-diversity-1000": replace(FULL, diversity=1000),
+    "full-diversity-1500": replace(FULL, diversity=1500),
 }
 # Extra rows: `--weights NAME=FILE` scores with another reranker JSON (from transcript_qa.train).
 SETS = {

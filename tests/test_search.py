@@ -97,3 +97,27 @@ def test_words_in_many_units_are_left_out_of_bm25_unless_nothing_is_left(seed_qa
     assert "hotline" in q.lexical_terms and "trafficking" not in q.lexical_terms
     assert "trafficking" in analyse("trafficking", idx, (), Ranking(common_df=0.01)).lexical_terms
     assert "trafficking" in analyse("trafficking hotline", idx, (), Ranking(common_df=0.0)).lexical_terms
+
+
+@pytest.mark.parametrize("question", [
+    "What happens in Mexico?", "What about forced labor?", "What is the T visa?",
+])
+def test_the_top_passages_come_from_different_places(seed_qa, question):
+    """Neighbouring turns of one exchange wait until every other place is listed (except the
+    question turn just before its answer); nothing is dropped, only reordered."""
+    from transcript_qa.search import _answers
+
+    radius = Ranking().diversity
+    plain = Searcher(seed_qa.index, seed_qa.encoder, Ranking(diversity=0)).search(question, k=40)
+    ranked = seed_qa.search(question, k=40)
+    assert [p.turn.number for p in ranked] != [p.turn.number for p in plain]
+    assert sorted(p.turn.number for p in ranked) == sorted(p.turn.number for p in plain)
+    assert ranked[0].turn.number == plain[0].turn.number
+
+    def apart(a, b) -> bool:
+        return max(a.start_char - b.end_char, b.start_char - a.end_char) > radius
+
+    top5 = [p.turn for p in ranked[:5]]
+    for i, t in enumerate(top5):
+        for earlier in top5[:i]:
+            assert apart(t, earlier) or (earlier.number == t.number + 1 and _answers(t, earlier))

@@ -64,6 +64,9 @@ class Ranking:
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
     rerank_depth: int = 40  # turns given sentence-level features (0: every candidate)
     common_df: float = 0.02  # BM25 leaves out words in more than this share of units (0: none)
+    # A turn within this many characters of a better-ranked one in the same transcript waits
+    # until every other candidate is listed (0: off): see `_diversify`.
+    diversity: int = 600
 
 
 def check_question(question: str) -> str:
@@ -464,8 +467,9 @@ class Searcher:
             c.score = float(s)
         if r.question_handoff:
             _handoff(cands, turns)
-        # A multi-turn window lists each turn; keep only the first stage's best unit per turn.
         cands.sort(key=lambda c: -c.score)
+        if r.diversity:
+            cands = _diversify(cands, r.diversity, turns)
         out = []
         for rank, c in enumerate(cands[:k], start=1):
             t = turns[(c.tid, c.number)]
@@ -494,6 +498,32 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
             continue
         if nxt.score < c.score:
             nxt.score = c.score + 1e-6
+
+
+def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Turn]) -> list[_Cand]:
+    """Five neighbouring turns of one exchange fill the top five with one place; listing the
+    best turn of each place first shows the others too. A place is `radius` characters of
+    transcript either side (a few long podcast turns, a dozen short meeting ones). The rest
+    follow in score order, so nothing is dropped. Kept together: an answer and the question
+    turn just before it (hand-off)."""
+    kept: list[tuple[_Cand, Turn]] = []
+    later: list[_Cand] = []
+    for c in cands:
+        t = turns[(c.tid, c.number)]
+        near = [(k, kt) for k, kt in kept if k.tid == c.tid
+                and max(kt.start_char - t.end_char, t.start_char - kt.end_char) <= radius]
+        asked = any(k.number == c.number + 1 and _answers(t, kt) for k, kt in near)
+        if near and not asked:
+            later.append(c)
+        else:
+            kept.append((c, t))
+    return [c for c, _ in kept] + later
+
+
+def _answers(question: Turn, reply: Turn) -> bool:
+    """Is `reply` another speaker's answer to the question turn `question`?"""
+    return (question.speaker != reply.speaker
+            and _is_question(question.text) and not _is_question(reply.text))
 
 
 def _is_question(text: str) -> bool:
