@@ -108,3 +108,32 @@ def test_the_sentence_after_the_restated_question_can_win():
 def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
     a = seed_qa.ask("How much has the U.S. government spent on anti-trafficking programs?")
     assert "$530 million" in a.text
+
+
+@pytest.mark.parametrize("question,focus,excluded", [
+    ("Where are people victimized besides the United States?", "Where are people victimized?",
+     "the United States"),
+    ("Besides poverty, what makes trafficking happen?", "what makes trafficking happen?",
+     "poverty"),
+    ("Who is responsible, beyond the traffickers, for the abuse?",
+     "Who is responsible, for the abuse?", "the traffickers"),
+    ("What lies beyond the border?", "What lies beyond the border?", ""),  # not an exclusion
+    ("Besides that?", "Besides that?", ""),  # nothing would be left to ask
+])
+def test_a_besides_clause_is_split_off(question, focus, excluded):
+    from transcript_qa.lexicon import split_exclusion
+
+    assert split_exclusion(question) == (focus, excluded)
+
+
+def test_the_answer_is_not_the_sentence_about_what_the_asker_set_aside(seed_qa):
+    """Turn 30 first restates poverty, then names who makes trafficking happen; asked for the
+    cause besides poverty, the answer is the second sentence (the first without the split)."""
+    from transcript_qa.search import Ranking, Searcher
+
+    question = "Besides poverty, what makes trafficking happen?"
+    a = seed_qa.ask(question)
+    assert a.cited.turn.number == 30 and "poverty" not in a.text and "criminal" in a.text
+    plain = Searcher(seed_qa.index, seed_qa.encoder, Ranking(exclusions=False)).search(question)
+    assert plain[0].turn.number == 30
+    assert "poverty" in plain[0].turn.text[plain[0].span_start:plain[0].span_end]

@@ -26,6 +26,12 @@ QUESTION_FRAME = frozenset(
     mention mentioned""".split()
 )
 MIN_CORRECT_LEN = 5
+# "Where besides the United States...?", "Who, beyond poverty, ...?": the words after these name
+# what the asker already knows, so they are not the answer. "beyond" only after a comma or
+# first ("What lies beyond the border?" is about the border).
+_EXCLUSION = re.compile(
+    r"(?:\b(?:besides|other than|apart from|aside from|except(?:\s+for)?|excluding|"
+    r"not counting|in addition to)|(?:^|,)\s*beyond)\s+([^,;:?!]+)", re.I)
 
 
 def words(text: str) -> list[str]:
@@ -36,6 +42,19 @@ def words(text: str) -> list[str]:
 def keywords(text: str) -> list[str]:
     """Content words of a question or text: no stopwords or question framing, order kept."""
     return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_FRAME]
+
+
+def split_exclusion(question: str) -> tuple[str, str]:
+    """(the question without its "besides X" clause, X); X is "" when there is none or when
+    nothing would be left to ask."""
+    m = _EXCLUSION.search(question)
+    if m is None:
+        return question, ""
+    focus = (question[: m.start()] + question[m.end():]).strip(" ,;")
+    focus = re.sub(r"\s+([?!.,;])", r"\1", re.sub(r"\s{2,}", " ", focus))
+    if not keywords(focus):
+        return question, ""
+    return focus, m.group(1).strip()
 
 
 def _max_edits(word: str) -> int:

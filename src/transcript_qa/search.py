@@ -1,7 +1,8 @@
 """Ranks turns for a question: dense (FAISS) + lexical (SQLite FTS5 BM25) candidates, then
 turn-level rescoring over precomputed vectors, filtered by speaker/transcript.
 
-Query-time work is one encode of the question, one FAISS search, one FTS5 query and numpy
+Query-time work is one encode of the question (plus its focus when it sets something aside,
+"besides X"), one FAISS search, one FTS5 query and numpy
 over stored unit and sentence vectors; nothing else is encoded. Per candidate turn the
 features (`rerank.FEATURES`) are: the cosine/BM25 of the units covering it, its best sentence
 cosine, IDF-weighted coverage of the question's words (typos corrected against the index
@@ -25,7 +26,7 @@ from .answer import asked_words, has_type, question_type, sentence_scores
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
-from .lexicon import corrections, keywords
+from .lexicon import corrections, keywords, split_exclusion
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -67,6 +68,7 @@ class Ranking:
     # A turn within this many characters of a better-ranked one in the same transcript waits
     # until every other candidate is listed (0: off): see `_diversify`.
     diversity: int = 600
+    exclusions: bool = True  # the answer span ignores a "besides X" clause (Query.focus)
 
 
 def check_question(question: str) -> str:
@@ -115,6 +117,12 @@ class Query:
     speakers: set[str] = field(default_factory=set)  # speaker labels named in the question
     kind: str | None = None  # what the question asks for (answer.question_type)
     asked: frozenset[str] = frozenset()  # its own words (answer.asked_words)
+    # The question without a "besides X" clause (lexicon.split_exclusion), None when it has
+    # none: the answer span is chosen against it (its vector, and `span_idf`, where X's words
+    # weigh nothing), since a sentence about X restates what the asker set aside.
+    focus: str | None = None
+    span_idf: list[float] = field(default_factory=list)
+    focus_vec: np.ndarray | None = None
 
 
 @functools.lru_cache(maxsize=16)
@@ -167,8 +175,12 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
         cut = max(ranking.common_df * n, COMMON_MIN)
         rare = [w for w in lexical if df.get(w, 0) <= cut]
         lexical = rare or lexical
+    focus, excluded = split_exclusion(question) if ranking.exclusions else (question, "")
+    gone = set(keywords(excluded))
+    span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
-                 question_type(question), asked_words(question))
+                 question_type(question), asked_words(question),
+                 focus if excluded else None, span_idf)
 
 
 def _matcher(groups: list[list[str]]) -> re.Pattern | None:
@@ -196,13 +208,15 @@ def matches(q: Query, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.lastindex - 1) for m in q.matcher.finditer(text)]
 
 
-def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62) -> float:
+def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62,
+             idf: list[float] | None = None) -> float:
     """IDF-weighted share of the question's content words found in text[start:end]."""
     if not found:
         return 0.0
-    total = sum(q.idf)
+    idf = q.idf if idf is None else idf
+    total = sum(idf)
     present = {g for pos, g in found if start <= pos < end}
-    return sum(q.idf[g] for g in present) / total if total else 0.0
+    return sum(idf[g] for g in present) / total if total else 0.0
 
 
 # ----------------------------------------------------------------------------- searcher
@@ -278,7 +292,11 @@ class Searcher:
         tids = filters.transcripts
         queries = [analyse(q, self.index, tids, self.ranking) for q in questions]
         t1 = time.perf_counter()
-        qvecs = self.encoder.encode(questions)
+        focused = [q for q in queries if q.focus]
+        vecs = self.encoder.encode(questions + [q.focus for q in focused])
+        qvecs = vecs[: len(questions)]
+        for q, v in zip(focused, vecs[len(questions):]):
+            q.focus_vec = v
         t2 = time.perf_counter()
         n = self.ranking.candidates
         dense_ids = self._dense(qvecs, n, allowed)[1] if self.ranking.mode != "lexical" else None
@@ -405,7 +423,11 @@ class Searcher:
                 f["sent_cov"] = max(covs)
                 # The answer span (answer.sentence_scores): meaning, shared rare words, the
                 # sentence before as context, and the kind of thing the question asks for.
-                win = [coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1]) for i in range(len(ss))]
+                if q.focus_vec is not None:
+                    cs = [float(v @ q.focus_vec) for _, _, v in ss]
+                    covs = [coverage(q, found, a, b, q.span_idf) for a, b, _ in ss]
+                win = [coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], q.span_idf)
+                       for i in range(len(ss))]
                 typed = [has_type(turn.text[a:b], q.kind, q.asked) for a, b, _ in ss]
                 span_scores = sentence_scores(cs, covs, win, typed)
                 best = max(range(len(cs)), key=lambda i: span_scores[i])
