@@ -49,6 +49,7 @@ SYSTEMS = {
     "full-diversity-1000": replace(FULL, diversity=1000),
     "full-diversity-1500": replace(FULL, diversity=1500),
     "full-no-exclusions": replace(FULL, exclusions=False),
+    "full-no-topic": replace(FULL, topic=False),
 }
 # Extra rows: `--weights NAME=FILE` scores with another reranker JSON (from transcript_qa.train).
 SETS = {

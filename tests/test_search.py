@@ -121,3 +121,18 @@ def test_the_top_passages_come_from_different_places(seed_qa, question):
     for i, t in enumerate(top5):
         for earlier in top5[:i]:
             assert apart(t, earlier) or (earlier.number == t.number + 1 and _answers(t, earlier))
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Summarize the discussion about the remote's buttons.", "the remote's buttons."),
+    ("Summarize the financing of the remote.", "the financing of the remote."),
+    ("What was said about IBM?", "IBM?"),
+    ("What did the group discuss about the fluorescent button?", "the fluorescent button?"),
+    ("What was the debate over the economic recovery plan?", "the economic recovery plan?"),
+    ("What is a T visa for?", "What is a T visa for?"),  # no frame: unchanged
+    ("Summarize the discussion.", "Summarize the discussion."),  # nothing left: unchanged
+])
+def test_the_question_frame_is_not_encoded(question, expected):
+    from transcript_qa.lexicon import topic
+
+    assert topic(question) == expected

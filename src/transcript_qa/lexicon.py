@@ -92,3 +92,27 @@ def corrections(
             freq = known(close)
             out[t] = sorted(close, key=lambda w: -freq.get(w, 0))[:limit]
     return out
+
+
+
+# Leading phrases that frame a meeting question rather than name its topic.
+_TALK = r"(?:discussions?|debates?|questioning|conversations?|feedback)"
+_FRAMES = [re.compile(p, re.I) for p in (
+    rf"^(?:please\s+)?summari[sz]e\s+(?:the\s+)?{_TALK}\s+(?:about|on|of|over|regarding)\s+",
+    r"^(?:please\s+)?summari[sz]e\s+",
+    r"^what (?:was|were) (?:said|discussed|mentioned|talked about)\s+(?:about|on|regarding|for)?\s*",
+    rf"^what (?:was|were) the {_TALK}\s+(?:about|on|over|regarding|for)\s+",
+    r"^(?:what|how) did (?:the )?(?:group|team|they|committee|members?)\s+(?:say|said|"
+    r"discuss(?:ed)?|talk(?:ed)?|debated?)\s+(?:about|on|regarding)?\s*",
+)]
+
+
+def topic(question: str) -> str:
+    """The question without a leading frame ("Summarize the discussion about X" -> "X"): the
+    frame is the same for every topic, and in a short meeting turn's vector it is noise."""
+    q = question.strip()
+    for frame in _FRAMES:
+        m = frame.match(q)
+        if m and keywords(q[m.end():]):
+            return q[m.end():]
+    return q

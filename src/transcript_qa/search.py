@@ -26,7 +26,7 @@ from .answer import asked_words, has_type, question_type, sentence_scores
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
-from .lexicon import corrections, keywords, split_exclusion
+from .lexicon import corrections, keywords, split_exclusion, topic
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -69,6 +69,7 @@ class Ranking:
     # until every other candidate is listed (0: off): see `_diversify`.
     diversity: int = 600
     exclusions: bool = True  # the answer span ignores a "besides X" clause (Query.focus)
+    topic: bool = True  # the question is encoded without a leading frame (lexicon.topic)
 
 
 def check_question(question: str) -> str:
@@ -293,7 +294,8 @@ class Searcher:
         queries = [analyse(q, self.index, tids, self.ranking) for q in questions]
         t1 = time.perf_counter()
         focused = [q for q in queries if q.focus]
-        vecs = self.encoder.encode(questions + [q.focus for q in focused])
+        texts = [topic(x) for x in questions] if self.ranking.topic else questions
+        vecs = self.encoder.encode(texts + [q.focus for q in focused])
         qvecs = vecs[: len(questions)]
         for q, v in zip(focused, vecs[len(questions):]):
             q.focus_vec = v
