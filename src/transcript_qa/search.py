@@ -68,6 +68,7 @@ class Ranking:
     # A turn within this many characters of a better-ranked one in the same transcript waits
     # until every other candidate is listed (0: off): see `_diversify`.
     diversity: int = 600
+    sentence_weight: float = 0.7  # "sentence" rescoring: this x best-sentence cosine + the rest x fused
     exclusions: bool = True  # the answer span ignores a "besides X" clause (Query.focus)
     topic: bool = True  # the question is encoded without a leading frame (lexicon.topic)
 
@@ -483,7 +484,8 @@ class Searcher:
         elif r.rescore == "sentence":
             boost = SPEAKER_BOOST if r.speakers else 0.0
             tb = TYPE_BOOST if r.answer_type else 0.0
-            scores = [0.3 * c.f["fused"] + 0.7 * c.f["sent_max"] + boost * c.f["speaker_named"]
+            w = r.sentence_weight
+            scores = [(1 - w) * c.f["fused"] + w * c.f["sent_max"] + boost * c.f["speaker_named"]
                       + tb * c.f["span_type"] for c in cands]
         else:
             scores = [c.f["fused"] for c in cands]
