@@ -50,6 +50,7 @@ SYSTEMS = {
     "full-diversity-1500": replace(FULL, diversity=1500),
     "full-no-exclusions": replace(FULL, exclusions=False),
     "full-no-topic": replace(FULL, topic=False),
+    "full-no-phrases": replace(FULL, phrases=False),
 }
 # Extra rows: `--weights NAME=FILE` scores with another reranker JSON (from transcript_qa.train).
 SETS = {

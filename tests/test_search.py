@@ -136,3 +136,39 @@ def test_the_question_frame_is_not_encoded(question, expected):
     from transcript_qa.lexicon import topic
 
     assert topic(question) == expected
+
+
+def test_question_word_pairs_count_where_they_stand_together(seed_qa):
+    from transcript_qa.search import analyse, phrase_share
+
+    q = analyse("sex trafficking victims", seed_qa.index, (), Ranking())
+    assert phrase_share(q, "Sex trafficking and its victims.") == 1.0  # stopwords skipped
+    assert phrase_share(q, "Victims of sex trafficking.") == 0.5  # (sex, trafficking) only
+    assert phrase_share(q, "Trafficking of victims for sex.") == 0.5  # (trafficking, victims)
+    assert phrase_share(q, "Sex work, victims, trafficking.") == 0.0
+    assert phrase_share(analyse("trafficking", seed_qa.index, (), Ranking()), "trafficking") == 0.0
+
+
+def test_a_turn_holding_the_question_phrase_gains_on_one_with_the_words_apart(tmp_path, encoder):
+    from transcript_qa.search import PHRASE_BOOST
+
+    src = tmp_path / "src.txt"
+    src.write_text(
+        "Design meeting\n\n"
+        "[00:00:01] ANNA: Let us start with the case of the remote.\n"
+        "[00:00:05] BEN: The button is large, and the paint on the case is fluorescent.\n"
+        "[00:00:09] CARA: I would keep the fluorescent button on the remote.\n"
+        "[00:00:14] ANNA: Fine, next is the price.\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    question = "What was said about the fluorescent button?"
+
+    def scores(ranking):
+        ps = Searcher(qa.index, qa.encoder, ranking).search(question, k=4)
+        return {p.turn.speaker: p for p in ps}
+
+    on, off = scores(Ranking()), scores(Ranking(phrases=False))
+    assert on["CARA"].scores["phrase"] == 1.0 and on["BEN"].scores["phrase"] == 0.0
+    gap_on = on["CARA"].score - on["BEN"].score
+    gap_off = off["CARA"].score - off["BEN"].score
+    assert gap_on == pytest.approx(gap_off + PHRASE_BOOST, abs=1e-3)

@@ -37,6 +37,11 @@ SPEAKER_BOOST = 0.2
 # place, time or number it does not itself contain; answer.has_type): a factoid question's
 # answer turn names the thing, a turn that only restates the question does not.
 TYPE_BOOST = 0.05
+# Times the share of the question's neighbouring content-word pairs that are neighbours in the
+# turn too (`phrase_share`: "mixed signals", "fluorescent button"). QMSum dev MRR@10 0.728 at 0,
+# 0.745 at 0.05-0.1, 0.743 at 0.2, 0.734 at 0.3; held-out QMSum train 0.649, 0.652, 0.659, 0.663,
+# 0.670; the seed is the same at all of them.
+PHRASE_BOOST = 0.2
 COMMON_MIN = 1000  # units; see `analyse`
 
 
@@ -71,6 +76,7 @@ class Ranking:
     sentence_weight: float = 0.7  # "sentence" rescoring: this x best-sentence cosine + the rest x fused
     exclusions: bool = True  # the answer span ignores a "besides X" clause (Query.focus)
     topic: bool = True  # the question is encoded without a leading frame (lexicon.topic)
+    phrases: bool = True  # PHRASE_BOOST for turns where the question's word pairs stand together
 
 
 def check_question(question: str) -> str:
@@ -208,6 +214,20 @@ def matches(q: Query, text: str) -> list[tuple[int, int]]:
     if q.matcher is None:
         return []
     return [(m.start(), m.lastindex - 1) for m in q.matcher.finditer(text)]
+
+
+def phrase_share(q: Query, text: str) -> float:
+    """Share of the question's neighbouring content-word pairs that are neighbours in `text`
+    too, stopwords between them skipped ("button on the remote" holds "button remote"). Bag-of-
+    words BM25 and a short turn's vector both miss that two words form one name."""
+    if len(q.groups) < 2 or q.matcher is None:
+        return 0.0
+    ids = []
+    for w in keywords(text):
+        m = q.matcher.match(w)
+        ids.append(m.lastindex - 1 if m else -1)
+    together = set(zip(ids, ids[1:]))
+    return sum((i, i + 1) in together for i in range(len(q.groups) - 1)) / (len(q.groups) - 1)
 
 
 def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62,
@@ -443,6 +463,7 @@ class Searcher:
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
             f["turn_cov"] = coverage(q, found if cs else matches(q, turn.text))
             tid, number = key
+            f["phrase"] = phrase_share(q, turn.text)
             f["is_question"] = float(_is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
@@ -484,9 +505,10 @@ class Searcher:
         elif r.rescore == "sentence":
             boost = SPEAKER_BOOST if r.speakers else 0.0
             tb = TYPE_BOOST if r.answer_type else 0.0
+            pb = PHRASE_BOOST if r.phrases else 0.0
             w = r.sentence_weight
             scores = [(1 - w) * c.f["fused"] + w * c.f["sent_max"] + boost * c.f["speaker_named"]
-                      + tb * c.f["span_type"] for c in cands]
+                      + tb * c.f["span_type"] + pb * c.f["phrase"] for c in cands]
         else:
             scores = [c.f["fused"] for c in cands]
         for c, s in zip(cands, scores):
