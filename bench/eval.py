@@ -24,14 +24,21 @@ from transcript_qa.config import load_config  # noqa: E402
 from transcript_qa.search import Ranking  # noqa: E402
 
 FULL = Ranking()
+# The ladder of rows below builds on this: the full system without place diversity, frame
+# stripping, the phrase signal and "besides X" spans (in that order after it).
+PLAIN = Ranking(diversity=0, topic=False, phrases=False, exclusions=False)
 SYSTEMS = {
-    "bm25": Ranking(mode="lexical", rescore="none", question_handoff=False, typos=False,
+    "bm25": replace(PLAIN, mode="lexical", rescore="none", question_handoff=False, typos=False,
                     speakers=False),
-    "dense": Ranking(mode="dense", rescore="none", question_handoff=False, typos=False,
+    "dense": replace(PLAIN, mode="dense", rescore="none", question_handoff=False, typos=False,
                      speakers=False),
-    "fused": Ranking(rescore="none", question_handoff=False),
-    "fused+sentence": Ranking(rescore="sentence", question_handoff=False, speakers=False),
-    "fused+sentence+handoff": Ranking(rescore="sentence", speakers=False),
+    "fused": replace(PLAIN, rescore="none", question_handoff=False),
+    "fused+sentence": replace(PLAIN, rescore="sentence", question_handoff=False, speakers=False),
+    "fused+sentence+handoff": replace(PLAIN, rescore="sentence", speakers=False),
+    "plain": PLAIN,
+    "plain+diversity": replace(PLAIN, diversity=FULL.diversity),
+    "plain+diversity+topic": replace(PLAIN, diversity=FULL.diversity, topic=True),
+    "plain+diversity+topic+phrases": replace(FULL, exclusions=False),
     "full": FULL,
     "full-learned-reranker": replace(FULL, rescore="learned"),
     "full-no-typos": replace(FULL, typos=False),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have how i if in
     into is it its it's me my of on or our so than that the their them then there these they
@@ -36,7 +36,7 @@ _EXCLUSION = re.compile(
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
-    return [m.group(0).lower() for m in _WORD.finditer(text)]
+    return [m.group(0).lower() for m in WORD.finditer(text)]
 
 
 def keywords(text: str) -> list[str]:

@@ -26,7 +26,7 @@ from .answer import asked_words, has_type, question_type, sentence_scores
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
-from .lexicon import corrections, keywords, split_exclusion, topic
+from .lexicon import WORD, corrections, keywords, split_exclusion, topic
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -216,18 +216,21 @@ def matches(q: Query, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.lastindex - 1) for m in q.matcher.finditer(text)]
 
 
-def phrase_share(q: Query, text: str) -> float:
+def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None) -> float:
     """Share of the question's neighbouring content-word pairs that are neighbours in `text`
     too, stopwords between them skipped ("button on the remote" holds "button remote"). Bag-of-
-    words BM25 and a short turn's vector both miss that two words form one name."""
-    if len(q.groups) < 2 or q.matcher is None:
+    words BM25 and a short turn's vector both miss that two words form one name.
+    `found`: `matches(q, text)` when already known."""
+    if len(q.groups) < 2:
         return 0.0
-    ids = []
-    for w in keywords(text):
-        m = q.matcher.match(w)
-        ids.append(m.lastindex - 1 if m else -1)
-    together = set(zip(ids, ids[1:]))
-    return sum((i, i + 1) in together for i in range(len(q.groups) - 1)) / (len(q.groups) - 1)
+    found = matches(q, text) if found is None else found
+    together = set()
+    for (p1, g1), (p2, g2) in zip(found, found[1:]):
+        if g2 == g1 + 1 and g1 not in together:
+            word = WORD.match(text, p1)
+            if not keywords(text[word.end() if word else p1:p2]):
+                together.add(g1)
+    return len(together) / (len(q.groups) - 1)
 
 
 def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62,
@@ -463,7 +466,7 @@ class Searcher:
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
             f["turn_cov"] = coverage(q, found if cs else matches(q, turn.text))
             tid, number = key
-            f["phrase"] = phrase_share(q, turn.text)
+            f["phrase"] = phrase_share(q, turn.text, found if cs else None)
             f["is_question"] = float(_is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
