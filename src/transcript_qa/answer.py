@@ -9,6 +9,9 @@ Span choice (`sentence_scores`): each sentence of a candidate turn scores
     + SPAN_CONTEXT x the same share over the previous and this sentence together
     + SPAN_TYPE if the question asks for a kind of thing (who/which -> a name, where -> a place,
       when -> a time, how many/much -> a number) and the sentence holds one the question lacks.
+When the question sets something aside ("Besides poverty, what...?", lexicon.split_exclusion),
+the cosine is taken against the question without that clause and its words weigh nothing in
+the coverage terms: a sentence about X restates what the asker already knows.
 The context term is for answers whose question words sit in the sentence before ("...a major
 UN conference in Vienna. And so now, the UNICEFs, the UN Office on Drugs and Crime..."); the
 type term prefers the sentence that carries the asked-for thing over one that restates the

@@ -1,14 +1,16 @@
 """Ranks turns for a question: dense (FAISS) + lexical (SQLite FTS5 BM25) candidates, then
 turn-level rescoring over precomputed vectors, filtered by speaker/transcript.
 
-Query-time work is one encode of the question (plus its focus when it sets something aside,
-"besides X"), one FAISS search, one FTS5 query and numpy
-over stored unit and sentence vectors; nothing else is encoded. Per candidate turn the
-features (`rerank.FEATURES`) are: the cosine/BM25 of the units covering it, its best sentence
-cosine, IDF-weighted coverage of the question's words (typos corrected against the index
-vocabulary), its neighbours' cosines, whether it is a question or follows one, and whether its
-speaker is named in the question. A learned scorer (`rerank.py`, trained on QMSum train
-meetings) combines them; `Ranking` switches parts off for ablations.
+Query-time work is one encode of the question without its frame (plus its focus when it sets
+something aside, "besides X"), one FAISS search, one FTS5 query and numpy over stored unit
+and sentence vectors; nothing else is encoded. Per candidate turn the features are: the
+cosine/BM25 of the units covering it, its best sentence cosine, IDF-weighted coverage of the
+question's words (typos corrected against the index vocabulary), how many of the question's
+word pairs stand together in it (`phrase_share`), whether its answer sentence holds the kind
+of thing asked for, whether it is a question or follows one, and whether its speaker is named
+in the question (plus neighbour cosines for the learned scorer, `rerank.py`). The shipped
+formula combines them (`_rank`); the ranked list then shows places before neighbours
+(`_diversify`). `Ranking` switches parts off for ablations.
 
 Batch-first: `search_batch` embeds all questions in one call; `search` is a batch of one.
 """
