@@ -25,8 +25,8 @@ from transcript_qa.search import Ranking  # noqa: E402
 
 FULL = Ranking()
 # The ladder of rows below builds on this: the full system without place diversity, frame
-# stripping, the phrase signal and "besides X" spans (in that order after it).
-PLAIN = Ranking(diversity=0, topic=False, phrases=False, exclusions=False)
+# stripping, the phrase signal, neighbour words and "besides X" spans (in that order after it).
+PLAIN = Ranking(diversity=0, topic=False, phrases=False, exclusions=False, neighbour_words=False)
 SYSTEMS = {
     "bm25": replace(PLAIN, mode="lexical", rescore="none", question_handoff=False, typos=False,
                     speakers=False),
@@ -38,7 +38,8 @@ SYSTEMS = {
     "plain": PLAIN,
     "plain+diversity": replace(PLAIN, diversity=FULL.diversity),
     "plain+diversity+topic": replace(PLAIN, diversity=FULL.diversity, topic=True),
-    "plain+diversity+topic+phrases": replace(FULL, exclusions=False),
+    "plain+diversity+topic+phrases": replace(FULL, exclusions=False, neighbour_words=False),
+    "plain+diversity+topic+phrases+neighbours": replace(FULL, exclusions=False),
     "full": FULL,
     "full-learned-reranker": replace(FULL, rescore="learned"),
     "full-no-typos": replace(FULL, typos=False),
@@ -58,6 +59,7 @@ SYSTEMS = {
     "full-no-exclusions": replace(FULL, exclusions=False),
     "full-no-topic": replace(FULL, topic=False),
     "full-no-phrases": replace(FULL, phrases=False),
+    "full-no-neighbour-words": replace(FULL, neighbour_words=False),
 }
 # Extra rows: `--weights NAME=FILE` scores with another reranker JSON (from transcript_qa.train).
 SETS = {

@@ -172,3 +172,35 @@ def test_a_turn_holding_the_question_phrase_gains_on_one_with_the_words_apart(tm
     gap_on = on["CARA"].score - on["BEN"].score
     gap_off = off["CARA"].score - off["BEN"].score
     assert gap_on == pytest.approx(gap_off + PHRASE_BOOST, abs=1e-3)
+
+
+def test_words_of_the_turns_around_count_for_a_turn_that_lacks_them(tmp_path, encoder):
+    """An answer that says "about three euros" after a question naming the paint: the paint
+    words of the question turn count for it too (NEIGHBOUR_BOOST x what they add)."""
+    from transcript_qa.search import NEIGHBOUR_BOOST
+
+    src = tmp_path / "src.txt"
+    src.write_text(
+        "Cost review\n\n"
+        "[00:00:01] ANNA: What does the fluorescent paint cost us per unit?\n"
+        "[00:00:05] BEN: About three euros, so it stays inside the budget.\n"
+        "[00:00:09] CARA: Then the case. The rubber case costs two euros per unit.\n"
+        "[00:00:14] ANNA: Good. Next is the schedule for the launch.\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    question = "How much will the fluorescent paint cost?"
+
+    def ranked(ranking):
+        return {p.turn.speaker + str(p.turn.number): p
+                for p in Searcher(qa.index, qa.encoder, ranking).search(question, k=4)}
+
+    # (without the hand-off, which would give Ben the question turn's score in both)
+    on = ranked(Ranking(question_handoff=False))
+    off = ranked(Ranking(question_handoff=False, neighbour_words=False))
+    ben, cara = on["BEN2"], on["CARA3"]
+    assert ben.scores["near_cov"] > 0.5  # "fluorescent paint" comes from Anna's question
+    assert ben.scores["turn_cov"] == 0.0
+    assert cara.scores["near_cov"] < ben.scores["near_cov"]
+    assert "near_cov" not in off["BEN2"].scores
+    gain = (ben.score - off["BEN2"].score)
+    assert gain == pytest.approx(NEIGHBOUR_BOOST * ben.scores["near_cov"], abs=1e-3)
