@@ -242,13 +242,17 @@ def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None
 
 
 def _near_coverage(q: Query, turns: dict[tuple[str, int], Turn], key: tuple[str, int],
-                   own: float) -> float:
+                   own: float, found: dict[tuple[str, int], list[tuple[int, int]]]) -> float:
     """How much the turns right before and after raise a turn's share of the question's words
-    (0 when they add none): the exchange a turn sits in, not the turn alone, answers."""
+    (0 when they add none): the exchange a turn sits in, not the turn alone, answers.
+    `found` caches `matches` per turn across the candidates of one question."""
     tid, number = key
-    found = [m for d in (-1, 0, 1) if (t := turns.get((tid, number + d))) is not None
-             for m in matches(q, t.text)]
-    return coverage(q, found) - own
+    hits: list[tuple[int, int]] = []
+    for k in ((tid, number - 1), key, (tid, number + 1)):
+        if k not in found and k in turns:
+            found[k] = matches(q, turns[k].text)
+        hits += found.get(k, [])
+    return coverage(q, hits) - own
 
 
 def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62,
@@ -452,6 +456,7 @@ class Searcher:
             pos += 1
 
         cands: list[_Cand] = []
+        found_by_turn: dict[tuple[str, int], list[tuple[int, int]]] = {}
         for key in keys:
             turn = turns.get(key)
             if turn is None:
@@ -487,7 +492,8 @@ class Searcher:
             tid, number = key
             f["phrase"] = phrase_share(q, turn.text, found if cs else None)
             if r.neighbour_words:
-                f["near_cov"] = _near_coverage(q, turns, key, f["turn_cov"])
+                found_by_turn[key] = found if cs else matches(q, turn.text)
+                f["near_cov"] = _near_coverage(q, turns, key, f["turn_cov"], found_by_turn)
             f["is_question"] = float(_is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
