@@ -84,7 +84,7 @@ class Ranking:
     exclusions: bool = True  # the answer span ignores a "besides X" clause (Query.focus)
     topic: bool = True  # the question is encoded without a leading frame (lexicon.topic)
     phrases: bool = True  # PHRASE_BOOST for turns where the question's word pairs stand together
-    neighbour_words: bool = True  # NEIGHBOUR_BOOST x the question words the next turns add
+    neighbour_words: bool = True  # NEIGHBOUR_BOOST x the question words the turns around add
 
 
 def check_question(question: str) -> str:
@@ -570,11 +570,11 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
     by_key = {(c.tid, c.number): c for c in cands}
     for c in sorted(cands, key=lambda c: -c.score):
         t = turns.get((c.tid, c.number))
-        if t is None or not _is_question(t.text) or c.f.get("speaker_named"):
+        if t is None or c.f.get("speaker_named"):
             continue  # a question by the speaker the user asks about is what they want
         nxt = by_key.get((c.tid, c.number + 1))
         nt = turns.get((c.tid, c.number + 1))
-        if nxt is None or nt is None or nt.speaker == t.speaker or _is_question(nt.text):
+        if nxt is None or nt is None or not _answers(t, nt):
             continue
         if nxt.score < c.score:
             nxt.score = c.score + 1e-6
