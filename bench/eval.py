@@ -25,8 +25,10 @@ from transcript_qa.search import Ranking  # noqa: E402
 
 FULL = Ranking()
 # The ladder of rows below builds on this: the full system without place diversity, frame
-# stripping, the phrase signal, neighbour words and "besides X" spans (in that order after it).
-PLAIN = Ranking(diversity=0, topic=False, phrases=False, exclusions=False, neighbour_words=False)
+# stripping, the phrase signal, neighbour words, the keyword slot and "besides X" spans (in
+# that order after it).
+PLAIN = Ranking(diversity=0, topic=False, phrases=False, exclusions=False, neighbour_words=False,
+                keyword_slot=False)
 SYSTEMS = {
     "bm25": replace(PLAIN, mode="lexical", rescore="none", question_handoff=False, typos=False,
                     speakers=False),
@@ -39,7 +41,9 @@ SYSTEMS = {
     "plain+diversity": replace(PLAIN, diversity=FULL.diversity),
     "plain+diversity+topic": replace(PLAIN, diversity=FULL.diversity, topic=True),
     "plain+diversity+topic+phrases": replace(FULL, exclusions=False, neighbour_words=False),
-    "plain+diversity+topic+phrases+neighbours": replace(FULL, exclusions=False),
+    "plain+diversity+topic+phrases+neighbours": replace(FULL, exclusions=False,
+                                                        keyword_slot=False),
+    "plain+diversity+topic+phrases+neighbours+slot": replace(FULL, exclusions=False),
     "full": FULL,
     "full-learned-reranker": replace(FULL, rescore="learned"),
     "full-no-typos": replace(FULL, typos=False),
@@ -60,6 +64,7 @@ SYSTEMS = {
     "full-no-topic": replace(FULL, topic=False),
     "full-no-phrases": replace(FULL, phrases=False),
     "full-no-neighbour-words": replace(FULL, neighbour_words=False),
+    "full-no-keyword-slot": replace(FULL, keyword_slot=False),
 }
 # Extra rows: `--weights NAME=FILE` scores with another reranker JSON (from transcript_qa.train).
 SETS = {

@@ -204,3 +204,20 @@ def test_words_of_the_turns_around_count_for_a_turn_that_lacks_them(tmp_path, en
     assert "near_cov" not in off["BEN2"].scores
     gain = (ben.score - off["BEN2"].score)
     assert gain == pytest.approx(NEIGHBOUR_BOOST * ben.scores["near_cov"], abs=1e-3)
+
+
+@pytest.mark.parametrize("question", [
+    "What did the Brown students start?", "How many countries does the report cover?",
+])
+def test_the_fifth_passage_is_the_keyword_views_best_new_place(seed_qa, question):
+    from transcript_qa.search import _gap
+
+    radius = Ranking().diversity
+    blend = Searcher(seed_qa.index, seed_qa.encoder, Ranking(keyword_slot=False)).search(
+        question, k=40)
+    five = seed_qa.search(question, k=5)
+    assert [p.turn.number for p in five[:4]] == [p.turn.number for p in blend[:4]]
+    rest = [p for p in blend[4:] if p.scores["unit_lex"] > 0
+            and all(_gap(h.turn, p.turn) > radius for h in blend[:4])]
+    best = max(rest, key=lambda p: p.scores["unit_lex"])
+    assert five[4].turn.number == best.turn.number != blend[4].turn.number
