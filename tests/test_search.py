@@ -149,28 +149,35 @@ def test_question_word_pairs_count_where_they_stand_together(seed_qa):
     assert phrase_share(analyse("trafficking", seed_qa.index, (), Ranking()), "trafficking") == 0.0
 
 
+def _meeting(tmp_path, encoder, title: str, lines: list[str]):
+    """A small indexed meeting transcript of `[time] SPEAKER: text` lines."""
+    src = tmp_path / "src.txt"
+    src.write_text(title + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    return qa
+
+
+def _ranked(qa, question: str, ranking: Ranking) -> dict:
+    """Passages by speaker label + turn number ("BEN2")."""
+    return {p.turn.speaker + str(p.turn.number): p
+            for p in Searcher(qa.index, qa.encoder, ranking).search(question, k=4)}
+
+
 def test_a_turn_holding_the_question_phrase_gains_on_one_with_the_words_apart(tmp_path, encoder):
     from transcript_qa.search import PHRASE_BOOST
 
-    src = tmp_path / "src.txt"
-    src.write_text(
-        "Design meeting\n\n"
-        "[00:00:01] ANNA: Let us start with the case of the remote.\n"
-        "[00:00:05] BEN: The button is large, and the paint on the case is fluorescent.\n"
-        "[00:00:09] CARA: I would keep the fluorescent button on the remote.\n"
-        "[00:00:14] ANNA: Fine, next is the price.\n", encoding="utf-8")
-    qa = make_qa(tmp_path / "qa", [src], encoder)
-    qa.build_index()
+    qa = _meeting(tmp_path, encoder, "Design meeting", [
+        "[00:00:01] ANNA: Let us start with the case of the remote.",
+        "[00:00:05] BEN: The button is large, and the paint on the case is fluorescent.",
+        "[00:00:09] CARA: I would keep the fluorescent button on the remote.",
+        "[00:00:14] ANNA: Fine, next is the price.",
+    ])
     question = "What was said about the fluorescent button?"
-
-    def scores(ranking):
-        ps = Searcher(qa.index, qa.encoder, ranking).search(question, k=4)
-        return {p.turn.speaker: p for p in ps}
-
-    on, off = scores(Ranking()), scores(Ranking(phrases=False))
-    assert on["CARA"].scores["phrase"] == 1.0 and on["BEN"].scores["phrase"] == 0.0
-    gap_on = on["CARA"].score - on["BEN"].score
-    gap_off = off["CARA"].score - off["BEN"].score
+    on, off = _ranked(qa, question, Ranking()), _ranked(qa, question, Ranking(phrases=False))
+    assert on["CARA3"].scores["phrase"] == 1.0 and on["BEN2"].scores["phrase"] == 0.0
+    gap_on = on["CARA3"].score - on["BEN2"].score
+    gap_off = off["CARA3"].score - off["BEN2"].score
     assert gap_on == pytest.approx(gap_off + PHRASE_BOOST, abs=1e-3)
 
 
@@ -179,24 +186,16 @@ def test_words_of_the_turns_around_count_for_a_turn_that_lacks_them(tmp_path, en
     words of the question turn count for it too (NEIGHBOUR_BOOST x what they add)."""
     from transcript_qa.search import NEIGHBOUR_BOOST
 
-    src = tmp_path / "src.txt"
-    src.write_text(
-        "Cost review\n\n"
-        "[00:00:01] ANNA: What does the fluorescent paint cost us per unit?\n"
-        "[00:00:05] BEN: About three euros, so it stays inside the budget.\n"
-        "[00:00:09] CARA: Then the case. The rubber case costs two euros per unit.\n"
-        "[00:00:14] ANNA: Good. Next is the schedule for the launch.\n", encoding="utf-8")
-    qa = make_qa(tmp_path / "qa", [src], encoder)
-    qa.build_index()
+    qa = _meeting(tmp_path, encoder, "Cost review", [
+        "[00:00:01] ANNA: What does the fluorescent paint cost us per unit?",
+        "[00:00:05] BEN: About three euros, so it stays inside the budget.",
+        "[00:00:09] CARA: Then the case. The rubber case costs two euros per unit.",
+        "[00:00:14] ANNA: Good. Next is the schedule for the launch.",
+    ])
     question = "How much will the fluorescent paint cost?"
-
-    def ranked(ranking):
-        return {p.turn.speaker + str(p.turn.number): p
-                for p in Searcher(qa.index, qa.encoder, ranking).search(question, k=4)}
-
     # (without the hand-off, which would give Ben the question turn's score in both)
-    on = ranked(Ranking(question_handoff=False))
-    off = ranked(Ranking(question_handoff=False, neighbour_words=False))
+    on = _ranked(qa, question, Ranking(question_handoff=False))
+    off = _ranked(qa, question, Ranking(question_handoff=False, neighbour_words=False))
     ben, cara = on["BEN2"], on["CARA3"]
     assert ben.scores["near_cov"] > 0.5  # "fluorescent paint" comes from Anna's question
     assert ben.scores["turn_cov"] == 0.0

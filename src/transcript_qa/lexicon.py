@@ -94,7 +94,6 @@ def corrections(
     return out
 
 
-
 # Leading phrases that frame a meeting question rather than name its topic.
 _TALK = r"(?:discussions?|debates?|questioning|conversations?|feedback)"
 _FRAMES = [re.compile(p, re.I) for p in (

@@ -49,6 +49,7 @@ PHRASE_BOOST = 0.2
 # Seed dev R@1 0.846 -> 0.923 at 0.1 and 0.15 (0.05: unchanged), QMSum dev MRR 0.743 -> 0.756,
 # held-out QMSum train MRR 0.663 -> 0.665 (0.15: 0.662); +-2 turns instead: seed R@1 0.769.
 NEIGHBOUR_BOOST = 0.1
+KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
 
 
@@ -465,23 +466,28 @@ class Searcher:
             f = dict(turn_unit[key])
             ss = by_turn.get(key, [])
             cs = sent_cos.get(key, [])
+            # The turn's question-word matches, maybe found already as a neighbour's.
+            found = found_by_turn.get(key)
+            if found is None:
+                found = found_by_turn[key] = matches(q, turn.text)
             if cs:
                 order = sorted(range(len(cs)), key=lambda i: -cs[i])
                 f["sent_max"] = cs[order[0]]
                 f["sent_2nd"] = cs[order[1]] if len(cs) > 1 else cs[order[0]]
-                found = matches(q, turn.text)
                 covs = [coverage(q, found, a, b) for a, b, _ in ss]
                 f["sent_cov"] = max(covs)
                 # The answer span (answer.sentence_scores): meaning, shared rare words, the
-                # sentence before as context, and the kind of thing the question asks for.
+                # sentence before as context, and the kind of thing the question asks for;
+                # against the question's focus when it sets something aside (Query.focus).
+                span_cos, span_covs = cs, covs
                 if q.focus_vec is not None:
-                    cs = [float(v @ q.focus_vec) for _, _, v in ss]
-                    covs = [coverage(q, found, a, b, q.span_idf) for a, b, _ in ss]
+                    span_cos = [float(v @ q.focus_vec) for _, _, v in ss]
+                    span_covs = [coverage(q, found, a, b, q.span_idf) for a, b, _ in ss]
                 win = [coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], q.span_idf)
                        for i in range(len(ss))]
                 typed = [has_type(turn.text[a:b], q.kind, q.asked) for a, b, _ in ss]
-                span_scores = sentence_scores(cs, covs, win, typed)
-                best = max(range(len(cs)), key=lambda i: span_scores[i])
+                span_scores = sentence_scores(span_cos, span_covs, win, typed)
+                best = max(range(len(ss)), key=lambda i: span_scores[i])
                 span_ = (ss[best][0], ss[best][1])
                 f["span_type"] = float(typed[best])
             else:
@@ -489,11 +495,10 @@ class Searcher:
                 span_ = (0, len(turn.text))
                 f["sent_cov"] = 0.0
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
-            f["turn_cov"] = coverage(q, found if cs else matches(q, turn.text))
+            f["turn_cov"] = coverage(q, found)
             tid, number = key
-            f["phrase"] = phrase_share(q, turn.text, found if cs else None)
+            f["phrase"] = phrase_share(q, turn.text, found)
             if r.neighbour_words:
-                found_by_turn[key] = found if cs else matches(q, turn.text)
                 f["near_cov"] = _near_coverage(q, turns, key, f["turn_cov"], found_by_turn)
             f["is_question"] = float(_is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
@@ -600,9 +605,6 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
         else:
             kept.append((c, t))
     return [c for c, _ in kept] + later
-
-
-KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 
 
 def _keyword_slot(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
