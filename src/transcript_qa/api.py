@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import index as index_mod
+from . import index as index_mod, names
 from .config import Config, load_config, set_offline_env
 from .errors import TranscriptQAError
 from .formats.base import surname_key
@@ -113,15 +113,19 @@ class TranscriptQA:
         for p in people:
             if want in (p["label"].lower(), p["name"].lower()):
                 return p["name"]
+        # `Kirsty Williams` for `Kirsty Williams AM`, `Justin Trudeau`, a surname (names.forms)
+        hits = {p["name"] for p in people if want in names.forms(p["label"], p["name"])}
+        if len(hits) == 1:
+            return hits.pop()
         key = surname_key(speaker)
         hits = {p["name"] for p in people if key and key in (surname_key(p["label"]),
                                                               surname_key(p["name"]))}
         if len(hits) == 1:
             return hits.pop()
-        names = sorted({p["name"] for p in people})
+        known = sorted({p["name"] for p in people})
         raise TranscriptQAError(
-            f"Unknown speaker {speaker!r}; known speakers: {', '.join(names[:30])}"
-            + (" ..." if len(names) > 30 else "") + "."
+            f"Unknown speaker {speaker!r}; known speakers: {', '.join(known[:30])}"
+            + (" ..." if len(known) > 30 else "") + "."
         )
 
     # ------------------------------------------------------------------ queries

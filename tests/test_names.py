@@ -1,0 +1,89 @@
+"""Speakers as questions name them: titles, brackets and post-nominal letters left off, role
+words, misspellings; and the ranking/filter behaviour that follows, on a real Senedd committee
+transcript (QMSum, `Kirsty Williams AM`, `Eluned Morgan AM`, `Julie Morgan AM`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import make_qa
+from transcript_qa.errors import TranscriptQAError
+from transcript_qa.names import core_name, find, forms
+
+WELSH = Path(__file__).resolve().parents[1] / "data" / "qmsum-train" / "transcripts" / "education_19.txt"
+
+
+@pytest.mark.parametrize("label,said", [
+    ("Right Hon. Justin Trudeau", ["justin trudeau", "trudeau"]),
+    ("Kirsty Williams AM", ["kirsty williams", "williams"]),
+    ("Mr. Jagmeet Singh (Burnaby South, NDP)", ["jagmeet singh", "singh"]),
+    ("The Chair (Hon. Anthony Rota)", ["anthony rota", "rota", "chair"]),
+    ("Professor D", ["professor"]),
+    ("AMBASSADOR LAGON", ["lagon", "ambassador lagon"]),
+])
+def test_forms_cover_how_people_are_said(label, said):
+    assert set(said) <= forms(label, label)
+
+
+def test_forms_leave_out_what_is_not_a_name():
+    # a bracketed role is not a person, and its last word is not a surname
+    assert not {"canada", "justice"} & forms(
+        "Hon. David Lametti (Minister of Justice and Attorney General of Canada)", "x")
+    assert "manager" not in forms("Project Manager", "Project Manager")
+    assert core_name("Kirsty Williams AM") == "Kirsty Williams"
+
+
+PEOPLE = [("Kirsty Williams AM", "Kirsty Williams AM"), ("Carol Shillabeer", "Carol Shillabeer"),
+          ("Right Hon. Justin Trudeau", "Right Hon. Justin Trudeau"), ("Grad E", "Grad E"),
+          ("Professor D", "Professor D"), ("Julie Morgan AM", "Julie Morgan AM"),
+          ("Claire Morgan", "Claire Morgan")]
+
+
+@pytest.mark.parametrize("question,labels,said", [
+    ("What did Kirsty Williams think of the grading?", {"Kirsty Williams AM"}, "Kirsty Williams"),
+    ("What did the professor think about Danish models?", {"Professor D"}, "professor"),
+    # the full name, not the surname two people share
+    ("What did Julie Morgan's team say?", {"Julie Morgan AM"}, "Julie Morgan"),
+    ("What did Morgan say?", {"Julie Morgan AM", "Claire Morgan"}, "Morgan"),
+    # misspelt: within FUZZY_MIN of a form of 6+ characters
+    ("What did Carol Dhillabeer think about waiting lists?", {"Carol Shillabeer"},
+     "Carol Dhillabeer"),
+    ("What did JustinTrudeau elaborate on?", {"Right Hon. Justin Trudeau"}, "JustinTrudeau"),
+    ("What did Grade E think about sonorance?", {"Grad E"}, "Grade E"),
+    # capitalised words that name nobody
+    ("What did the Government say about Wales?", set(), None),
+])
+def test_find_names_speakers_in_questions(question, labels, said):
+    named, spans = find(question, PEOPLE)
+    assert named == labels
+    # where the name is said, so search can leave its words out of the topic
+    assert [question[s:e] for s, e in spans] == ([said] if said else [])
+
+
+@pytest.fixture(scope="module")
+def welsh_qa(tmp_path_factory, encoder):
+    qa = make_qa(tmp_path_factory.mktemp("welsh"), [WELSH], encoder)
+    qa.build_index()
+    return qa
+
+
+def test_name_without_post_nominal_letters_boosts_that_speaker(welsh_qa):
+    for q in ("What did Kirsty Williams think about Swansea University?",
+              "What did Kirsty Wiliams think about Swansea University?"):  # misspelt
+        ps = welsh_qa.search(q, k=5)
+        assert ps[0].turn.speaker == "Kirsty Williams AM"
+        assert {p.turn.speaker for p in ps if p.scores["speaker_named"]} == {"Kirsty Williams AM"}
+
+
+def test_full_name_picks_one_of_two_namesakes(welsh_qa):
+    ps = welsh_qa.search("What did Eluned Morgan think of further education?", k=10)
+    named = {p.turn.speaker for p in ps if p.scores["speaker_named"]}
+    assert named == {"Eluned Morgan AM"}
+
+
+def test_speaker_filter_takes_the_name_as_said(welsh_qa):
+    ps = welsh_qa.search("universities", k=10, speaker="Kirsty Williams")
+    assert ps and {p.turn.speaker for p in ps} == {"Kirsty Williams AM"}
+    with pytest.raises(TranscriptQAError, match="known speakers"):
+        welsh_qa.search("universities", k=10, speaker="Morgan")  # two Morgans: ambiguous
