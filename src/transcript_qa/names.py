@@ -11,8 +11,11 @@ span that is none of them exactly may still be within a couple of edits of one (
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
 from .formats.base import _HONORIFICS
@@ -66,8 +69,25 @@ def forms(label: str, name: str) -> set[str]:
     return {" ".join(f.split()).lower() for f in out if len(" ".join(f.split())) >= 3}
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    pattern: re.Pattern
+    labels: dict[str, frozenset[str]]  # form -> the labels it names
+    fuzzy: dict[str, str]  # forms of 6+ characters, and their spaceless spellings -> the form
+    by_length: list[str]  # the keys of `fuzzy`, shortest first
+    lengths: list[int]
+
+    def near(self, probe: str) -> list[str]:
+        """Fuzzy keys long enough and short enough to reach FUZZY_MIN with `probe` at all
+        (ratio = 2 x common / total length): a 5,000-speaker index compares a few hundred."""
+        r = FUZZY_MIN / 100
+        lo = bisect.bisect_left(self.lengths, math.ceil(len(probe) * r / (2 - r)))
+        hi = bisect.bisect_right(self.lengths, math.floor(len(probe) * (2 - r) / r))
+        return self.by_length[lo:hi]
+
+
 @functools.lru_cache(maxsize=16)
-def matcher(people: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict[str, frozenset[str]]]:
+def matcher(people: tuple[tuple[str, str], ...]) -> _Matcher | None:
     """One compiled alternation of every form of every (label, name), longest first, and the
     labels each form names. Cached: compiling one pattern per speaker per question cost 260 ms
     at 100k turns (thousands of speakers)."""
@@ -76,10 +96,14 @@ def matcher(people: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dic
         for f in forms(label, name):
             labels.setdefault(f, set()).add(label)
     if not labels:
-        return None, {}
+        return None
     alts = "|".join(re.escape(f) for f in sorted(labels, key=len, reverse=True))
-    pattern = re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)", re.I)
-    return pattern, {f: frozenset(v) for f, v in labels.items()}
+    fuzzy = {f: f for f in labels if len(f) >= 6}
+    fuzzy.update({f.replace(" ", ""): f for f in list(fuzzy) if " " in f})
+    by_length = sorted(fuzzy, key=len)
+    return _Matcher(re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)", re.I),
+                    {f: frozenset(v) for f, v in labels.items()}, fuzzy, by_length,
+                    [len(f) for f in by_length])
 
 
 _CAPS_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
@@ -100,41 +124,28 @@ def find(question: str, people: Iterable[tuple[str, str]]) -> tuple[set[str], li
     """(labels the question names, the character spans naming them). Exact forms first; when
     none is found, a capitalised span within FUZZY_MIN of a form of 6+ characters ("Carol
     Dhillabeer", "Grade E", "JustinTrudeau")."""
-    pattern, labels = matcher(tuple(people))
-    if pattern is None:
+    m_ = matcher(tuple(people))
+    if m_ is None:
         return set(), []
     named: set[str] = set()
     spans = []
-    for m in pattern.finditer(question):
-        named |= labels.get(m.group(0).lower(), frozenset())
+    for m in m_.pattern.finditer(question):
+        named |= m_.labels.get(m.group(0).lower(), frozenset())
         spans.append((m.start(), m.end()))
     if named:
         return named, spans
     from rapidfuzz import fuzz, process
 
-    choices = _fuzzy_choices(tuple(sorted(labels)))
     best: tuple[float, int, int, str] | None = None
     for s, e, text in _fuzzy_spans(question):
         key = " ".join(re.sub(r"['’]s?$", "", text.lower().strip(".,")).split())
         if len(key) < 6:
             continue
         for probe in {key, key.replace(" ", "")}:
-            hit = process.extractOne(probe, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+            hit = process.extractOne(probe, m_.near(probe), scorer=fuzz.ratio,
+                                     score_cutoff=FUZZY_MIN)
             if hit and (best is None or hit[1] > best[0]):
                 best = (hit[1], s, e, hit[0])
     if best is None:
         return set(), []
-    form = best[3]
-    found = set(labels.get(form) or labels.get(_unjoined(form, labels), frozenset()))
-    return found, [(best[1], best[2])]
-
-
-@functools.lru_cache(maxsize=16)
-def _fuzzy_choices(forms_: tuple[str, ...]) -> list[str]:
-    """Forms worth a fuzzy match (6+ characters), with their spaceless spellings."""
-    out = [f for f in forms_ if len(f) >= 6]
-    return out + [f.replace(" ", "") for f in out if " " in f]
-
-
-def _unjoined(joined: str, labels: dict[str, frozenset[str]]) -> str:
-    return next((f for f in labels if f.replace(" ", "") == joined), joined)
+    return set(m_.labels[m_.fuzzy[best[3]]]), [(best[1], best[2])]
