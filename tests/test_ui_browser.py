@@ -140,6 +140,16 @@ def test_ask_shows_the_answer_with_the_cited_speaker_text(page):
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
+def test_a_speaker_named_in_the_question_is_marked(page):
+    card = ask(page, "What did McCormack say about forced labor in sweatshops?")
+    assert card.locator(".tqa-cite .tqa-name").inner_text() == "Sean McCormack"
+    assert card.locator(".tqa-cite .tqa-named").inner_text() == "named in your question"
+    # only on that speaker's turns
+    for a in page.locator("#tqa-result article.tqa-passage").all():
+        named = a.locator(".tqa-named").count() == 1
+        assert named == (a.locator("header .tqa-name").inner_text() == "Sean McCormack")
+
+
 def test_context_expands_in_place(page):
     ask(page, QUESTION)
     cited = page.locator("#tqa-result .tqa-cited-turn")

@@ -93,6 +93,19 @@ def test_abstention_card_says_so_and_marks_closest_passages():
     assert "<mark>" not in markup
 
 
+def test_a_speaker_the_question_names_is_marked():
+    named = Passage(turn=turn(1, "We fund it.", "KW", "Kirsty Williams"), score=0.9, rank=1,
+                    scores={"speaker_named": 1.0})
+    other = Passage(turn=turn(2, "They asked."), score=0.5, rank=2, scores={"speaker_named": 0.0})
+    a = Answer(question="What did Kirsty Williams say?", passages=[named, other], cited=named,
+               text="We fund it.", span_start=0, span_end=11)
+    markup = render.answer_html(a)
+    assert markup.count("named in your question") == 1  # on the cited turn only
+    assert "named in your question" not in render.answer_html(
+        Answer(question="What was said?", passages=[other], cited=other, text="They asked.",
+               span_start=0, span_end=11))
+
+
 def test_transcript_view_counts_filters_and_marks_matches():
     turns = [turn(1, "Hello there."), turn(2, "The FERRY runs\n\nevery hour.", "GUEST", "Guest")]
     markup = render.transcript_html("Talk", turns, 2)

@@ -99,10 +99,20 @@ def _with_context(turn: Turn, body: str, context: ContextFn | None, colours: Col
     )
 
 
+_NAMED = ('<span class="tqa-badge tqa-named" title="the question names this speaker, so their '
+          'turns rank higher">named in your question</span>')
+
+
+def _named(p: Passage) -> str:
+    """Says why a turn may rank higher: search boosts a speaker the question names."""
+    return _NAMED if p.scores.get("speaker_named") else ""
+
+
 def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str:
     t = p.turn
     low = " tqa-low" if p.low_confidence else ""
     badge = '<span class="tqa-badge">closest match</span>' if p.low_confidence else ""
+    badge += _named(p)
     score = max(0.0, min(1.0, float(p.score)))
     body = f'<div class="tqa-body">{_text(t.text)}</div>'
     return (
@@ -143,7 +153,7 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
         head = (
             '<section class="tqa-card tqa-answer">'
             f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>'
-            f'<div class="tqa-cite">{_speaker(t, colours)}'
+            f'<div class="tqa-cite">{_speaker(t, colours)}{_named(c)}'
             f'<div class="tqa-where">{_goto(t, c.transcript_title)}</div></div>'
             f'<div class="tqa-passage tqa-cited-turn" data-transcript="{esc(t.transcript_id)}" '
             f'data-turn="{t.number}">{_with_context(t, body, context, colours)}</div></section>'
@@ -358,6 +368,7 @@ article.tqa-passage .tqa-where { margin-bottom: 6px; }
 .tqa-low { opacity: 0.92; border-style: dashed !important; }
 .tqa-badge { font-size: 0.72rem; font-weight: 600; padding: 1px 8px; border-radius: 999px;
   background: #fef3c7; color: #92400e; }
+.tqa-badge.tqa-named { background: #e0e7ff; color: #3730a3; }
 
 /* context in place */
 .tqa-ctx { display: none; }
