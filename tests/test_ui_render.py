@@ -97,10 +97,17 @@ def test_a_speaker_the_question_names_is_marked():
     named = Passage(turn=turn(1, "We fund it.", "KW", "Kirsty Williams"), score=0.9, rank=1,
                     scores={"speaker_named": 1.0})
     other = Passage(turn=turn(2, "They asked."), score=0.5, rank=2, scores={"speaker_named": 0.0})
-    a = Answer(question="What did Kirsty Williams say?", passages=[named, other], cited=named,
-               text="We fund it.", span_start=0, span_end=11)
+    again = Passage(turn=turn(3, "And we fund this.", "KW", "Kirsty Williams"), score=0.4,
+                    rank=3, scores={"speaker_named": 1.0})
+    a = Answer(question="What did Kirsty Williams say?", passages=[named, other, again],
+               cited=named, text="We fund it.", span_start=0, span_end=11)
     markup = render.answer_html(a)
-    assert markup.count("named in your question") == 1  # on the cited turn only
+    # on the cited turn and on her other passage, not on anyone else's
+    assert markup.count("named in your question") == 2
+    cite = markup[markup.index('class="tqa-cite"'):markup.index("tqa-cited-turn")]
+    assert "named in your question" in cite
+    articles = markup.split("<article")[1:]
+    assert ["named in your question" in x for x in articles] == [False, True]
     assert "named in your question" not in render.answer_html(
         Answer(question="What was said?", passages=[other], cited=other, text="They asked.",
                span_start=0, span_end=11))

@@ -114,7 +114,9 @@ class TranscriptQA:
             if want in (p["label"].lower(), p["name"].lower()):
                 return p["name"]
         # `Kirsty Williams` for `Kirsty Williams AM`, `Justin Trudeau`, a surname (names.forms)
-        hits = {p["name"] for p in people if want in names.forms(p["label"], p["name"])}
+        labels = names.matcher(tuple((p["label"], p["name"]) for p in people)).labels.get(
+            " ".join(want.split()).strip(names.EDGE), frozenset())
+        hits = {p["name"] for p in people if p["label"] in labels}
         if len(hits) == 1:
             return hits.pop()
         key = surname_key(speaker)

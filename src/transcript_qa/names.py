@@ -6,33 +6,39 @@ Labels come as written in a transcript: `Right Hon. Justin Trudeau`, `Mr. Jagmee
 `AMBASSADOR LAGON`. People ask "What did Justin Trudeau say ...", "What did Kirsty Williams
 think ...", "What did the professor think ...", "... Carol Dhillabeer ..." (a typo). So a
 label's forms are the label, the name without titles, affiliations or post-nominal letters,
-its surname, a person named in brackets, and the role word of a `Role X` label; a question
-span that is none of them exactly may still be within a couple of edits of one (rapidfuzz).
+its surname, a person named in brackets, and "the <role>" for a `Role X` label. A question
+names a form when its words are the form's words (a dictionary look-up per word run, so the
+cost does not grow with the number of speakers). A capitalised run of as many words as a
+full name, not found so, may still be a misspelling of it (rapidfuzz, same first letter);
+"JustinTrudeau" is a full name run together. Single words are never matched fuzzily: too
+many surnames are a letter away from ordinary words ("William", "Williamson").
 """
 from __future__ import annotations
 
 import bisect
 import functools
-import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable
 
-from .formats.base import _HONORIFICS
+from .formats.base import HONORIFICS
+from .lexicon import STOPWORDS
 
 # Letters after a name that are not part of it (Welsh AMs, MPs, MSPs, honours).
 _POST_NOMINALS = {"AM", "MS", "MP", "MSP", "MLA", "MEP", "TD", "QC", "KC", "OBE", "MBE", "CBE",
                   "JR", "SR"}
-_TITLES = _HONORIFICS | {"RIGHT", "RT", "HONOURABLE", "HONORABLE"}
+_TITLES = HONORIFICS | {"RIGHT", "RT", "HONOURABLE", "HONORABLE"}
 # Last words of role labels that are not surnames ("Project Manager" is not "Mr Manager").
-_ROLE_WORDS = {"manager", "interface", "designer", "marketing", "chair", "speaker", "moderator",
-               "host", "interviewer", "interviewee", "reporter", "narrator", "unknown"}
-_ROLE_LABEL = re.compile(r"([A-Za-z]{4,})\s+[A-Z0-9]")  # "Professor D", "Grad E", "Speaker 2"
+_NOT_SURNAMES = {"manager", "interface", "designer", "marketing", "unknown"}
+# "Professor D", "Grad E", "Caller 12": "the professor" names them.
+_ROLE_LABEL = re.compile(r"([^\W\d_]{4,})\s+(?:[^\W\d_]|\d+)")
+_NOT_ROLES = {"speaker", "unknown"}
 # Titles only a person's name follows (not "Minister of Justice"): a bracket opening with one
 # names the person behind a role label.
 _PERSON_TITLES = {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "HON", "SIR", "DAME", "LORD",
                   "LADY", "RIGHT", "RT"}
-FUZZY_MIN = 88  # rapidfuzz ratio (0-100) for a question span to name a speaker it misspells
+FUZZY_MIN = 88  # rapidfuzz ratio (0-100) for a capitalised run to name a speaker it misspells
+EDGE = " \t\n.,;:!?\"'“”‘’()[]"  # stripped from the ends of a form and of a question's run
 
 
 def core_name(text: str) -> str:
@@ -46,8 +52,13 @@ def core_name(text: str) -> str:
     return " ".join(words).strip(" ,")
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split()).strip(EDGE).lower()
+
+
 def forms(label: str, name: str) -> set[str]:
-    """Every way a question may name this speaker, lower-cased, at least 3 characters."""
+    """Every way a question may name this speaker: lower-cased, single-spaced, at least 3
+    characters."""
     out = {label, name}
     people = {label, name}
     for s in (label, name):  # `The Chair (Hon. Anthony Rota)`: the person in brackets
@@ -57,95 +68,129 @@ def forms(label: str, name: str) -> set[str]:
                 people.add(inner)
     for s in people:
         core = core_name(s)
-        out.add(core)
         words = core.split()
-        if len(words) >= 2 and len(words[-1]) >= 4 and words[-1].lower() not in _ROLE_WORDS:
-            out.add(words[-1])  # the surname
-        elif len(words) == 1 and len(words[0]) >= 4 and words[0].lower() not in _ROLE_WORDS:
-            out.add(words[0])  # `AMBASSADOR LAGON` -> `LAGON`
+        if len(words) == 1 and words[0].upper().strip(".,") in _TITLES:
+            out.add("the " + core)  # `Mr. Speaker`, `The Chair`: "the speaker", not "speaker"
+            continue
+        out.add(core)
+        last = words[-1] if len(words) >= 2 else ""
+        if (len(last) >= 4 and last.lower() not in _NOT_SURNAMES
+                and last.upper().strip(".,") not in _TITLES):
+            out.add(last)  # the surname (not "Minister" of `Prime Minister`)
     if m := _ROLE_LABEL.fullmatch(label.strip()):
-        if m.group(1).lower() not in _ROLE_WORDS:
-            out.add(m.group(1))  # "the professor" names `Professor D`
-    return {" ".join(f.split()).lower() for f in out if len(" ".join(f.split())) >= 3}
+        role = m.group(1).lower()
+        if role not in _NOT_ROLES and role not in STOPWORDS:
+            out.add("the " + role)
+    return {f for f in map(_norm, out) if len(f) >= 3}
 
 
 @dataclass(frozen=True)
-class _Matcher:
-    pattern: re.Pattern
+class Matcher:
+    """The forms of one set of speakers, built once per set (`matcher`)."""
+
     labels: dict[str, frozenset[str]]  # form -> the labels it names
-    fuzzy: dict[str, str]  # forms of 6+ characters, and their spaceless spellings -> the form
-    by_length: list[str]  # the keys of `fuzzy`, shortest first
-    lengths: list[int]
+    longest: int  # words in the longest form
+    joined: dict[str, str]  # a full name without spaces or hyphens -> the form ("justintrudeau")
+    fuzzy: dict[tuple[int, str], tuple[list[str], list[int]]]  # (words, first letter) -> forms
+    # of full names (2+ words, 6+ characters) shortest first, and their lengths
 
-    def near(self, probe: str) -> list[str]:
-        """Fuzzy keys long enough and short enough to reach FUZZY_MIN with `probe` at all
-        (ratio = 2 x common / total length): a 5,000-speaker index compares a few hundred."""
+    def near(self, run: str) -> list[str]:
+        """Full-name forms with as many words and the same first letter as `run`, long enough
+        and short enough to reach FUZZY_MIN with it at all (ratio = 2 x common / total)."""
+        forms_, lengths = self.fuzzy.get((run.count(" ") + 1, run[0]), ([], []))
         r = FUZZY_MIN / 100
-        lo = bisect.bisect_left(self.lengths, math.ceil(len(probe) * r / (2 - r)))
-        hi = bisect.bisect_right(self.lengths, math.floor(len(probe) * (2 - r) / r))
-        return self.by_length[lo:hi]
+        lo = bisect.bisect_left(lengths, len(run) * r / (2 - r))
+        hi = bisect.bisect_right(lengths, len(run) * (2 - r) / r)
+        return forms_[lo:hi]
 
 
-@functools.lru_cache(maxsize=16)
-def matcher(people: tuple[tuple[str, str], ...]) -> _Matcher | None:
-    """One compiled alternation of every form of every (label, name), longest first, and the
-    labels each form names. Cached: compiling one pattern per speaker per question cost 260 ms
-    at 100k turns (thousands of speakers)."""
+@functools.lru_cache(maxsize=8)
+def matcher(people: tuple[tuple[str, str], ...]) -> Matcher:
+    """The forms of every (label, name). Cached per speaker set: search builds one per index
+    and narrows it to a question's transcripts afterwards (`find(allowed=...)`)."""
     labels: dict[str, set[str]] = {}
     for label, name in people:
         for f in forms(label, name):
             labels.setdefault(f, set()).add(label)
-    if not labels:
-        return None
-    alts = "|".join(re.escape(f) for f in sorted(labels, key=len, reverse=True))
-    fuzzy = {f: f for f in labels if len(f) >= 6}
-    fuzzy.update({f.replace(" ", ""): f for f in list(fuzzy) if " " in f})
-    by_length = sorted(fuzzy, key=len)
-    return _Matcher(re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)", re.I),
-                    {f: frozenset(v) for f, v in labels.items()}, fuzzy, by_length,
-                    [len(f) for f in by_length])
+    full = sorted((f for f in labels if " " in f and len(f) >= 6), key=len)
+    fuzzy: dict[tuple[int, str], tuple[list[str], list[int]]] = {}
+    for f in full:
+        bucket = fuzzy.setdefault((f.count(" ") + 1, f[0]), ([], []))
+        bucket[0].append(f)
+        bucket[1].append(len(f))
+    return Matcher({f: frozenset(v) for f, v in labels.items()},
+                   max((f.count(" ") + 1 for f in labels), default=0),
+                   {_joined(f): f for f in full}, fuzzy)
 
 
-_CAPS_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+def _joined(text: str) -> str:
+    """A full name run together: "justintrudeau", "janetfinchsaunders"."""
+    return re.sub(r"[\s-]", "", text)
 
 
-def _fuzzy_spans(question: str) -> Iterable[tuple[int, int, str]]:
-    """Capitalised runs of up to three words (not the question's first word), and each of their
-    sub-runs: where a misspelt name may be."""
-    for m in _CAPS_RUN.finditer(question):
-        words = list(re.finditer(r"\S+", m.group(0)))
-        for i in range(len(words)):
-            for j in range(i, len(words)):
-                s, e = m.start() + words[i].start(), m.start() + words[j].end()
-                yield s, e, question[s:e]
+def _runs(question: str, longest: int) -> Iterator[tuple[int, int, int]]:
+    """(start, end, words) of every run of up to `longest` whitespace-separated words, longest
+    first at each start, punctuation trimmed off both ends."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", question)]
+    for i in range(len(tokens)):
+        for j in range(min(len(tokens), i + longest), i, -1):
+            s, e = tokens[i][0], tokens[j - 1][1]
+            while s < e and question[s] in EDGE:
+                s += 1
+            while e > s and question[e - 1] in EDGE:
+                e -= 1
+            if e > s:
+                yield s, e, j - i
 
 
-def find(question: str, people: Iterable[tuple[str, str]]) -> tuple[set[str], list[tuple[int, int]]]:
-    """(labels the question names, the character spans naming them). Exact forms first; when
-    none is found, a capitalised span within FUZZY_MIN of a form of 6+ characters ("Carol
-    Dhillabeer", "Grade E", "JustinTrudeau")."""
+def _possessive(text: str) -> str:
+    return re.sub(r"['’]s?$", "", text)
+
+
+def find(
+    question: str, people: Iterable[tuple[str, str]],
+    allowed: frozenset[str] | set[str] | None = None,
+) -> tuple[set[str], list[tuple[int, int]]]:
+    """(labels the question names, the character spans naming them), among `allowed` labels
+    when given. Exact forms, longest first; then a capitalised run no exact form covers
+    within FUZZY_MIN of a full name of as many words ("Carol Dhillabeer", "Grade E"), or a
+    full name run together ("JustinTrudeau")."""
     m_ = matcher(tuple(people))
-    if m_ is None:
-        return set(), []
     named: set[str] = set()
-    spans = []
-    for m in m_.pattern.finditer(question):
-        named |= m_.labels.get(m.group(0).lower(), frozenset())
-        spans.append((m.start(), m.end()))
-    if named:
-        return named, spans
+    spans: list[tuple[int, int]] = []
+
+    def take(labs: frozenset[str], s: int, e: int) -> None:
+        labs = labs & allowed if allowed is not None else labs
+        if labs and not any(s < b and a < e for a, b in spans):
+            named.update(labs)
+            spans.append((s, e))
+
+    for s, e, _ in _runs(question, m_.longest):
+        text = _norm(question[s:e])
+        if text in m_.labels:
+            take(m_.labels[text], s, e)
+        elif (bare := _possessive(text)) in m_.labels:  # "Julie Morgan's": the name only
+            take(m_.labels[bare], s, e - (len(text) - len(bare)))
+    if not m_.fuzzy:
+        return named, sorted(spans)
     from rapidfuzz import fuzz, process
 
-    best: tuple[float, int, int, str] | None = None
-    for s, e, text in _fuzzy_spans(question):
-        key = " ".join(re.sub(r"['’]s?$", "", text.lower().strip(".,")).split())
-        if len(key) < 6:
+    for s, e, n in _runs(question, 4):
+        full = _norm(question[s:e])
+        text = _possessive(full)
+        e -= len(full) - len(text)
+        words = question[s:e].split()
+        if len(text) < 6 or not words or not all(w[0].isupper() for w in words):
             continue
-        for probe in {key, key.replace(" ", "")}:
-            hit = process.extractOne(probe, m_.near(probe), scorer=fuzz.ratio,
-                                     score_cutoff=FUZZY_MIN)
-            if hit and (best is None or hit[1] > best[0]):
-                best = (hit[1], s, e, hit[0])
-    if best is None:
-        return set(), []
-    return set(m_.labels[m_.fuzzy[best[3]]]), [(best[1], best[2])]
+        if any(s < b and a < e for a, b in spans):
+            continue
+        if n == 1:  # "JustinTrudeau", "Janet-Finch-Saunders": a full name run together
+            camel = sum(c.isupper() for c in words[0]) >= 2
+            form = m_.joined.get(_joined(text)) if camel else None
+            if form:
+                take(m_.labels[form], s, e)
+            continue
+        hit = process.extractOne(text, m_.near(text), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+        if hit:
+            take(m_.labels[hit[0]], s, e)
+    return named, sorted(spans)

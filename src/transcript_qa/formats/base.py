@@ -20,6 +20,7 @@ _HONORIFICS = {
     "ASSISTANT", "UNDER", "ACTING", "SPOKESMAN", "SPOKESPERSON", "JUDGE", "JUSTICE", "SIR",
     "DAME", "LORD", "LADY", "MINISTER", "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "SPEAKER",
 }
+HONORIFICS = frozenset(_HONORIFICS)  # titles before a name, for names.py
 
 
 def normalise(text: str) -> str:
