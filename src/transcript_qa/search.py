@@ -34,9 +34,10 @@ from .model import Passage, Turn
 MAX_QUESTION_CHARS = 2000
 # Added to a turn whose speaker the question names (names.find). First fitted at 0.2 on QMSum
 # train while many names went unfound ("Kirsty Williams" for `Kirsty Williams AM`, "the
-# professor"); with them found, held-out QMSum train MRR@10 at 0 / 0.1 / 0.2 / 0.25 / 0.3 /
-# 0.35 / 0.4 / 0.5: 0.643 / 0.662 / 0.670 / 0.675 / 0.676 / 0.675 / 0.670 / 0.670 (QMSum dev
-# hit@5 0.864 / 0.881 / 0.881 / 0.898 / 0.915 / 0.932 / 0.915 / 0.898; the seed the same).
+# professor"); with them found (and place radius 300), held-out QMSum train MRR@10 / hit@5 at
+# 0 / 0.2 / 0.25 / 0.3 / 0.35 / 0.4: 0.642 / 0.671 / 0.675 / 0.675 / 0.674 / 0.669 and 0.794 /
+# 0.815 / 0.820 / 0.823 / 0.818 / 0.820 (QMSum dev hit@5 0.864 / 0.881 / 0.898 / 0.915 / 0.932
+# / 0.915; the seed the same throughout).
 SPEAKER_BOOST = 0.3
 # Added to a turn whose answer sentence holds the kind of thing the question asks for (a name,
 # place, time or number it does not itself contain; answer.has_type): a factoid question's
