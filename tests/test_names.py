@@ -27,6 +27,27 @@ def test_forms_cover_how_people_are_said(label, said):
     assert set(said) <= forms(label, label)
 
 
+def test_offices_name_people_by_their_title_or_role():
+    lagon = forms("AMBASSADOR LAGON", "Mark P. Lagon",
+                  "Ambassador-At-Large and Director of the Office To Monitor and Combat "
+                  "Trafficking in Persons (TIP) and Senior Advisor to the Secretary of State")
+    assert {"the ambassador", "the director", "the senior advisor", "the advisor"} <= lagon
+    assert not {"the trafficking", "the combat trafficking", "the office"} & lagon
+    assert {"the spokesman", "the department spokesman"} <= forms(
+        "MR. MCCORMACK", "Sean McCormack", "Department Spokesman")
+    assert forms("Mr. Brown", "Mr. Brown") == {"mr. brown", "brown"}  # a courtesy, no office
+
+
+def test_a_question_may_name_someone_by_office(seed_qa):
+    from transcript_qa.search import Ranking, analyse
+
+    q = analyse("What did the spokesman ask about Mexico?", seed_qa.index, (), Ranking())
+    assert q.speakers == {"MR. MCCORMACK"}
+    assert "mexico" in q.lexical_terms and "spokesman" not in q.lexical_terms
+    ps = seed_qa.search("What did the spokesman ask about Mexico?", k=5)
+    assert ps[0].turn.speaker == "MR. MCCORMACK" and ps[0].scores["speaker_named"] == 1.0
+
+
 def test_forms_leave_out_what_is_not_a_name():
     # a bracketed role is not a person, and its last word is not a surname
     assert not {"canada", "justice"} & forms(

@@ -114,7 +114,8 @@ class TranscriptQA:
             if want in (p["label"].lower(), p["name"].lower()):
                 return p["name"]
         # `Kirsty Williams` for `Kirsty Williams AM`, `Justin Trudeau`, a surname (names.forms)
-        labels = names.matcher(tuple((p["label"], p["name"]) for p in people)).labels.get(
+        labels = names.matcher(
+            tuple((p["label"], p["name"], p["role"] or None) for p in people)).labels.get(
             " ".join(want.split()).strip(names.EDGE), frozenset())
         hits = {p["name"] for p in people if p["label"] in labels}
         if len(hits) == 1:

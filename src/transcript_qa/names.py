@@ -33,6 +33,17 @@ _NOT_SURNAMES = {"manager", "interface", "designer", "marketing", "unknown"}
 # "Professor D", "Grad E", "Caller 12": "the professor" names them.
 _ROLE_LABEL = re.compile(r"([^\W\d_]{4,})\s+(?:[^\W\d_]|\d+)")
 _NOT_ROLES = {"speaker", "unknown"}
+# Words that name an office when a role ends its capitalised head with them.
+_OFFICES = {"spokesman", "spokeswoman", "spokesperson", "director", "advisor", "adviser",
+            "secretary", "minister", "ambassador", "chair", "chairman", "chairwoman",
+            "president", "governor", "senator", "mayor", "commissioner", "chief", "officer",
+            "analyst", "correspondent", "reporter", "editor", "host", "moderator", "professor",
+            "coordinator", "counsel", "attorney", "judge", "general", "envoy", "administrator",
+            "superintendent", "inspector", "treasurer", "clerk", "ceo", "cfo", "cto", "founder"}
+# Titles that are an office ("the ambassador", "the senator"), not a courtesy ("Mr", "Hon").
+_OFFICE_TITLES = {"AMBASSADOR", "SECRETARY", "SENATOR", "GOVERNOR", "PRESIDENT", "GENERAL",
+                  "ADMIRAL", "COLONEL", "CAPTAIN", "JUDGE", "JUSTICE", "MINISTER", "CHAIRMAN",
+                  "CHAIRWOMAN", "SPOKESMAN", "SPOKESPERSON", "PROFESSOR", "REPRESENTATIVE"}
 # Titles only a person's name follows (not "Minister of Justice"): a bracket opening with one
 # names the person behind a role label.
 _PERSON_TITLES = {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "HON", "SIR", "DAME", "LORD",
@@ -56,10 +67,10 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).strip(EDGE).lower()
 
 
-def forms(label: str, name: str) -> set[str]:
+def forms(label: str, name: str, role: str | None = None) -> set[str]:
     """Every way a question may name this speaker: lower-cased, single-spaced, at least 3
     characters."""
-    out = {label, name}
+    out = {label, name} | _offices(label, name, role)
     people = {label, name}
     for s in (label, name):  # `The Chair (Hon. Anthony Rota)`: the person in brackets
         for inner in re.findall(r"\(([^)]*)\)", s):
@@ -84,6 +95,29 @@ def forms(label: str, name: str) -> set[str]:
     return {f for f in map(_norm, out) if len(f) >= 3}
 
 
+def _offices(label: str, name: str, role: str | None) -> set[str]:
+    """"the ambassador" for `AMBASSADOR LAGON`; "the spokesman" and "the department
+    spokesman" for the role `Department Spokesman`: how people refer to someone by office.
+    A role's parts (split at commas, semicolons and "and") give their capitalised heads
+    ("Director of the Office ..." -> "the director"), only when the head ends in an office
+    (`_OFFICES`): "Combat Trafficking in Persons" must not make "the trafficking" a name."""
+    out = set()
+    for s in (label, name):
+        first = s.split()[0].upper().strip(".,") if s.split() else ""
+        if first in _OFFICE_TITLES and len(s.split()) >= 2:
+            out.add("the " + first.lower())
+    for part in re.split(r"\s*(?:[,;]|\band\b)\s*", role or ""):
+        head = []
+        for w in part.split():
+            if not w[0].isupper():
+                break
+            head.append(w)
+        if head and head[-1].lower().strip(".,") in _OFFICES:
+            out.add("the " + " ".join(head))  # "the department spokesman"
+            out.add("the " + head[-1])  # "the spokesman"; never "the (combat) trafficking"
+    return out
+
+
 @dataclass(frozen=True)
 class Matcher:
     """The forms of one set of speakers, built once per set (`matcher`)."""
@@ -105,12 +139,12 @@ class Matcher:
 
 
 @functools.lru_cache(maxsize=8)
-def matcher(people: tuple[tuple[str, str], ...]) -> Matcher:
+def matcher(people: tuple[tuple[str, ...], ...]) -> Matcher:
     """The forms of every (label, name). Cached per speaker set: search builds one per index
     and narrows it to a question's transcripts afterwards (`find(allowed=...)`)."""
     labels: dict[str, set[str]] = {}
-    for label, name in people:
-        for f in forms(label, name):
+    for label, name, *role in people:  # (label, name) or (label, name, role)
+        for f in forms(label, name, role[0] if role else None):
             labels.setdefault(f, set()).add(label)
     full = sorted((f for f in labels if " " in f and len(f) >= 6), key=len)
     fuzzy: dict[tuple[int, str], tuple[list[str], list[int]]] = {}
@@ -148,7 +182,7 @@ def _possessive(text: str) -> str:
 
 
 def find(
-    question: str, people: Iterable[tuple[str, str]],
+    question: str, people: Iterable[tuple[str, ...]],
     allowed: frozenset[str] | set[str] | None = None,
 ) -> tuple[set[str], list[tuple[int, int]]]:
     """(labels the question names, the character spans naming them), among `allowed` labels

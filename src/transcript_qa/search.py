@@ -156,8 +156,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
         # One matcher per index (cached); a transcript filter narrows what it found.
         allowed = ({label for label, _, _ in index.speakers(allowed_tids)}
                    if allowed_tids else None)
-        named, spans = names.find(
-            question, ((label, name) for label, name, _ in index.speakers(())), allowed)
+        named, spans = names.find(question, index.speakers(()), allowed)
         for s, e in sorted(spans, reverse=True):
             text = text[:s] + " " + text[e:]
     kw = list(dict.fromkeys(keywords(text))) or list(dict.fromkeys(keywords(question)))
