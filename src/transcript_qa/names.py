@@ -89,9 +89,9 @@ def forms(label: str, name: str, role: str | None = None) -> set[str]:
                 and last.upper().strip(".,") not in _TITLES):
             out.add(last)  # the surname (not "Minister" of `Prime Minister`)
     if m := _ROLE_LABEL.fullmatch(label.strip()):
-        role = m.group(1).lower()
-        if role not in _NOT_ROLES and role not in STOPWORDS:
-            out.add("the " + role)
+        word = m.group(1).lower()
+        if word not in _NOT_ROLES and word not in STOPWORDS:
+            out.add("the " + word)
     return {f for f in map(_norm, out) if len(f) >= 3}
 
 
@@ -103,9 +103,9 @@ def _offices(label: str, name: str, role: str | None) -> set[str]:
     (`_OFFICES`): "Combat Trafficking in Persons" must not make "the trafficking" a name."""
     out = set()
     for s in (label, name):
-        first = s.split()[0].upper().strip(".,") if s.split() else ""
-        if first in _OFFICE_TITLES and len(s.split()) >= 2:
-            out.add("the " + first.lower())
+        words = s.split()
+        if len(words) >= 2 and words[0].upper().strip(".,") in _OFFICE_TITLES:
+            out.add("the " + words[0].lower().strip(".,"))
     for part in re.split(r"\s*(?:[,;]|\band\b)\s*", role or ""):
         head = []
         for w in part.split():
@@ -140,8 +140,9 @@ class Matcher:
 
 @functools.lru_cache(maxsize=8)
 def matcher(people: tuple[tuple[str, ...], ...]) -> Matcher:
-    """The forms of every (label, name). Cached per speaker set: search builds one per index
-    and narrows it to a question's transcripts afterwards (`find(allowed=...)`)."""
+    """The forms of every (label, name) or (label, name, role). Cached per speaker set: search
+    builds one per index and narrows it to a question's transcripts afterwards
+    (`find(allowed=...)`)."""
     labels: dict[str, set[str]] = {}
     for label, name, *role in people:  # (label, name) or (label, name, role)
         for f in forms(label, name, role[0] if role else None):
@@ -177,6 +178,10 @@ def _runs(question: str, longest: int) -> Iterator[tuple[int, int, int]]:
                 yield s, e, j - i
 
 
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
 def _possessive(text: str) -> str:
     return re.sub(r"['’]s?$", "", text)
 
@@ -195,7 +200,7 @@ def find(
 
     def take(labs: frozenset[str], s: int, e: int) -> None:
         labs = labs & allowed if allowed is not None else labs
-        if labs and not any(s < b and a < e for a, b in spans):
+        if labs and not _overlaps(spans, s, e):
             named.update(labs)
             spans.append((s, e))
 
@@ -214,9 +219,8 @@ def find(
         text = _possessive(full)
         e -= len(full) - len(text)
         words = question[s:e].split()
-        if len(text) < 6 or not words or not all(w[0].isupper() for w in words):
-            continue
-        if any(s < b and a < e for a, b in spans):
+        if (len(text) < 6 or not words or not all(w[0].isupper() for w in words)
+                or _overlaps(spans, s, e)):
             continue
         if n == 1:  # "JustinTrudeau", "Janet-Finch-Saunders": a full name run together
             camel = sum(c.isupper() for c in words[0]) >= 2

@@ -572,9 +572,9 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
 def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Turn]) -> list[_Cand]:
     """Five neighbouring turns of one exchange fill the top five with one place; listing the
     best turn of each place first shows the others too. A place is `radius` characters of
-    transcript either side (the next long podcast turn or two, half a dozen short meeting ones). The rest
-    follow in score order, so nothing is dropped. Kept together: an answer and the question
-    turn just before it (hand-off)."""
+    transcript either side (the next long podcast turn or two, half a dozen short meeting
+    ones). The rest follow in score order, so nothing is dropped. Kept together: an answer and
+    the question turn just before it (hand-off)."""
     kept: list[tuple[_Cand, Turn]] = []
     later: list[_Cand] = []
     for c in cands:
