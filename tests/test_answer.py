@@ -52,8 +52,38 @@ def test_nonsense_abstains_but_lists_low_confidence_passages(seed_qa, question):
     assert a.passages and all(p.low_confidence for p in a.passages)
 
 
+@pytest.mark.parametrize("question", [
+    "What is the population of Brazil?",
+    "Who is the president of France?",
+])
+def test_an_off_topic_question_sharing_no_word_abstains(seed_qa, question):
+    a = seed_qa.ask(question)
+    assert a.abstained and a.text is None
+    assert a.passages and all(p.low_confidence for p in a.passages)
+
+
+def test_no_shared_word_demands_a_closer_meaning(seed_qa):
+    """"Brazil" sits near "other parts of Latin America" in meaning alone (cosine over the
+    plain threshold); only the rule for passages sharing no question word refuses it."""
+    from transcript_qa.answer import abstains, grounding
+
+    passages = seed_qa._searcher().search("What is the population of Brazil?", k=5)
+    assert all(grounding(p) == 0.0 for p in passages[:3])
+    assert not abstains(passages, ungrounded=0.0)
+    assert abstains(passages)
+
+
+def test_a_question_naming_only_a_speaker_is_not_refused_for_sharing_no_word(seed_qa):
+    """"What did Lagon say?" has no content word besides the speaker: nothing to ground."""
+    for q in ("What did Lagon say?", "What did the ambassador say?"):
+        a = seed_qa.ask(q)
+        assert not a.abstained, q
+        assert a.passages[0].scores["topical"] == 0.0
+
+
 def test_answerable_questions_are_not_refused(seed_qa):
-    for q in QUESTIONS + ["Vienna", "hotline", "what is bondad labour"]:
+    for q in QUESTIONS + ["Vienna", "hotline", "what is bondad labour",
+                          "Does the US government cooperate with non-profits on this?"]:
         assert not seed_qa.ask(q).abstained, q
 
 

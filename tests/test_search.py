@@ -49,6 +49,38 @@ def test_typo_question_finds_the_right_turn(seed_qa):
     assert not any("bonded labor" in p.turn.text for p in ranked[:1])
 
 
+def test_the_encoder_reads_the_question_with_its_typos_corrected(seed_qa):
+    from transcript_qa.search import analyse, fixed_text
+
+    q = analyse("how much mony did the goverment spend", seed_qa.index, (), Ranking())
+    # "spend" is unknown to the index ("spent" is there) but the model knows it whole
+    assert q.fixes["spend"] == ["spent"]
+    assert fixed_text(q, seed_qa.encoder) == "how much mony did the government spend"
+
+
+def test_a_word_the_model_knows_is_not_rewritten_for_the_encoder(seed_qa):
+    """The index lacks "share", and "shark" is one edit away: BM25 may try it, the encoder
+    must not read "What shark of ..."."""
+    from transcript_qa.search import analyse, fixed_text
+
+    q = analyse("What share of cross-border victims are women?", seed_qa.index, (), Ranking())
+    assert q.fixes.get("share") == ["shark"]
+    assert fixed_text(q, seed_qa.encoder) == q.text
+    a = seed_qa.ask(q.text)
+    assert "80 percent" in a.cited.turn.text
+
+
+def test_a_misspelt_question_is_answered_not_refused(seed_qa):
+    """Word pieces of "trafficing" pull the question's vector away from every passage."""
+    from transcript_qa.answer import abstains
+
+    question = "wich regon has both kinds of trafficing"
+    a = seed_qa.ask(question)
+    assert not a.abstained and "East Asia" in a.text
+    raw = Searcher(seed_qa.index, seed_qa.encoder, Ranking(encode_fixed=False))
+    assert abstains(raw.search(question, k=5))
+
+
 def test_restated_interviewer_question_does_not_outrank_its_answer(seed_qa):
     """Turn 37 (McCormack) asks almost exactly this; turn 38 (Lagon) answers it."""
     ps = top(seed_qa, "What can the average person do to participate in the fight against "

@@ -37,6 +37,8 @@ class TextEncoder(Protocol):
 
     def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray: ...
 
+    def word_pieces(self, word: str) -> int: ...
+
 
 def model_path(spec: str) -> str:
     """Where to load `spec` from: the packaged default, a local folder, or a cached hub name."""
@@ -100,6 +102,10 @@ class TorchEncoder:
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
+    def word_pieces(self, word: str) -> int:
+        """How many vocabulary pieces the model reads `word` as (1: a word it knows whole)."""
+        return len(self.model.tokenizer(word, add_special_tokens=False)["input_ids"])
+
 
 class OnnxEncoder:
     """onnxruntime + tokenizers over an exported model folder (see `export_onnx`)."""
@@ -158,6 +164,10 @@ class OnnxEncoder:
             }
             out[idx] = session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         return out
+
+    def word_pieces(self, word: str) -> int:
+        """How many vocabulary pieces the model reads `word` as (1: a word it knows whole)."""
+        return len(self.tokenizer.encode(word, add_special_tokens=False).ids)
 
 
 # ---------------------------------------------------------------------- ONNX export

@@ -93,6 +93,7 @@ class Ranking:
     phrases: bool = True  # PHRASE_BOOST for turns where the question's word pairs stand together
     neighbour_words: bool = True  # NEIGHBOUR_BOOST x the question words the turns around add
     keyword_slot: bool = True  # rank KEYWORD_SLOT goes to the best new BM25 place (`_keyword_slot`)
+    encode_fixed: bool = True  # the encoder sees the question with its typos corrected (`Query.fixed`)
 
 
 def check_question(question: str) -> str:
@@ -147,6 +148,8 @@ class Query:
     focus: str | None = None
     span_idf: list[float] = field(default_factory=list)
     focus_vec: np.ndarray | None = None
+    fixes: dict[str, list[str]] = field(default_factory=dict)  # typo -> indexed spellings
+    topical: bool = True  # has content words besides the speakers it names (answer.grounding)
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking) -> Query:
@@ -159,7 +162,9 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
         named, spans = names.find(question, index.speakers(()), allowed)
         for s, e in sorted(spans, reverse=True):
             text = text[:s] + " " + text[e:]
-    kw = list(dict.fromkeys(keywords(text))) or list(dict.fromkeys(keywords(question)))
+    kw = list(dict.fromkeys(keywords(text)))
+    topical = bool(kw)
+    kw = kw or list(dict.fromkeys(keywords(question)))
     fixes = corrections(kw, index.document_frequency, index.vocabulary) if ranking.typos else {}
     groups_w = [[w] + fixes.get(w, []) for w in kw]
     stems = [list(dict.fromkeys(stem(g))) for g in groups_w]
@@ -179,7 +184,23 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
                  question_type(question), asked_words(question),
-                 focus if excluded else None, span_idf)
+                 focus if excluded else None, span_idf, fixes=fixes, topical=topical)
+
+
+def fixed_text(q: Query, encoder: object) -> str:
+    """The question as the encoder should see it: a misspelt word is replaced by its most
+    frequent indexed spelling when the model reads that spelling in fewer vocabulary pieces
+    ("goverment": gov/##er/##ment -> "government": one piece). So a word the model knows
+    whole stays ("share" is no typo of "shark", though the index lacks it), as do rare words
+    spelt another way ("prioritization" / "prioritisation") and possessives ("group's")."""
+    pieces = getattr(encoder, "word_pieces", None)
+    if pieces is None or not q.fixes:
+        return q.text
+    fixes = {w: f[0] for w, f in q.fixes.items()
+             if f and "'" not in w and "’" not in w and pieces(f[0]) < pieces(w)}
+    if not fixes:
+        return q.text
+    return WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), q.text)
 
 
 def _matcher(groups: list[list[str]]) -> re.Pattern | None:
@@ -323,7 +344,9 @@ class Searcher:
         queries = [analyse(q, self.index, tids, self.ranking) for q in questions]
         t1 = time.perf_counter()
         focused = [q for q in queries if q.focus]
-        texts = [topic(x) for x in questions] if self.ranking.topic else questions
+        texts = ([fixed_text(q, self.encoder) for q in queries] if self.ranking.encode_fixed
+                 else list(questions))
+        texts = [topic(x) for x in texts] if self.ranking.topic else texts
         vecs = self.encoder.encode(texts + [q.focus for q in focused])
         qvecs = vecs[: len(questions)]
         for q, v in zip(focused, vecs[len(questions):]):
@@ -477,6 +500,7 @@ class Searcher:
                 f["sent_cov"] = 0.0
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
             f["turn_cov"] = coverage(q, found)
+            f["topical"] = float(q.topical)
             tid, number = key
             f["phrase"] = phrase_share(q, turn.text, found)
             if r.neighbour_words:
