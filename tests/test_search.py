@@ -81,6 +81,26 @@ def test_a_misspelt_question_is_answered_not_refused(seed_qa):
     assert abstains(raw.search(question, k=5))
 
 
+def test_a_bare_keyword_is_found_where_it_is_said_even_in_a_question(seed_qa):
+    """Only McCormack says "sweatshops" (a question, turn 19): a keyword search wants that
+    turn, not the answer after it, which the hand-off puts first for a real question."""
+    ps = top(seed_qa, "sweatshops")
+    assert "sweatshops" in ps[0].turn.text and ps[0].turn.speaker == "MR. MCCORMACK"
+    asked = top(seed_qa, "Is forced labor just people sold into working in sweatshops?")
+    assert asked[0].turn.speaker == "AMBASSADOR LAGON"
+
+
+@pytest.mark.parametrize("text, bare", [
+    ("sweatshops", True), ("T visa", True), ("attorney general", True),
+    ("what is bondad labour", False), ("How much money?", False),
+    ("labour trafficking in India today", False), ("Summarize the discussion", False),
+])
+def test_keyword_searches_are_told_from_questions(text, bare):
+    from transcript_qa.lexicon import is_keyword_search
+
+    assert is_keyword_search(text) is bare
+
+
 def test_restated_interviewer_question_does_not_outrank_its_answer(seed_qa):
     """Turn 37 (McCormack) asks almost exactly this; turn 38 (Lagon) answers it."""
     ps = top(seed_qa, "What can the average person do to participate in the fight against "

@@ -44,6 +44,21 @@ def keywords(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_FRAME]
 
 
+# First words of a question or request; a query starting otherwise, without "?" and short, is
+# a bare keyword search ("sweatshops", "T visa").
+_ASKING = frozenset(
+    """what who whom whose where when why how which is are was were do does did can could
+    should would will has have had tell summarize summarise describe explain list name give
+    show find""".split()
+)
+
+
+def is_keyword_search(text: str) -> bool:
+    """A few words, no question: the user wants the places they are said."""
+    ws = words(text)
+    return bool(ws) and "?" not in text and len(ws) <= 4 and ws[0] not in _ASKING
+
+
 def split_exclusion(question: str) -> tuple[str, str]:
     """(the question without its "besides X" clause, X); X is "" when there is none or when
     nothing would be left to ask."""

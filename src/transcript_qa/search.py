@@ -28,7 +28,7 @@ from .answer import asked_words, has_type, question_type, sentence_scores
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
-from .lexicon import WORD, corrections, keywords, split_exclusion, topic
+from .lexicon import WORD, corrections, is_keyword_search, keywords, split_exclusion, topic
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -557,7 +557,7 @@ class Searcher:
         for c, s in zip(cands, scores):
             c.score = float(s)
         if r.question_handoff:
-            _handoff(cands, turns)
+            _handoff(cands, turns, is_keyword_search(q.text))
         cands.sort(key=lambda c: -c.score)
         if r.diversity:
             cands = _diversify(cands, r.diversity, turns)
@@ -575,11 +575,14 @@ class Searcher:
         return out
 
 
-def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
+def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
+             keyword_search: bool = False) -> None:
     """An interviewer question that restates the user's question is not its answer: when a
     question turn outscores the next turn by another speaker, that answer turn takes the
     question's score (plus a hair) so it ranks first; the question stays right behind it.
-    Not when the question names the asker: then the asker's own words are the target."""
+    Not when the question names the asker: then the asker's own words are the target. Nor,
+    for a bare keyword search ("sweatshops"), when the answer holds fewer of its words than
+    the question turn: the user asked where the words are said, not for an answer."""
     by_key = {(c.tid, c.number): c for c in cands}
     for c in sorted(cands, key=lambda c: -c.score):
         t = turns.get((c.tid, c.number))
@@ -588,6 +591,8 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
         nxt = by_key.get((c.tid, c.number + 1))
         nt = turns.get((c.tid, c.number + 1))
         if nxt is None or nt is None or not _answers(t, nt):
+            continue
+        if keyword_search and nxt.f.get("turn_cov", 0.0) < c.f.get("turn_cov", 0.0):
             continue
         if nxt.score < c.score:
             nxt.score = c.score + 1e-6
