@@ -113,12 +113,16 @@ def grounding(p: Passage) -> float:
 def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
              ungrounded: float = UNGROUNDED_BELOW) -> bool:
     """Too far in meaning from the top three passages, or too far for passages that share no
-    word with a question that has content words (`topical`: not only a speaker's name)."""
+    word with a question that has content words (`topical`: not only a speaker's name). A
+    question naming speakers and nothing else is answered by their turns (search ranks them by
+    how typical they are), so it is never refused."""
     top = passages[:3]
+    topical = top[0].scores.get("topical", 1.0) > 0
+    if not topical and top[0].scores.get("speaker_named", 0.0) > 0:
+        return False  # "What did Lagon say?": any of his turns answers
     conf = max(confidence(p) for p in top)
     if conf < threshold:
         return True
-    topical = top[0].scores.get("topical", 1.0) > 0
     return topical and conf < ungrounded and max(grounding(p) for p in top) == 0.0
 
 

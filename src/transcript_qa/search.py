@@ -306,6 +306,27 @@ class Searcher:
         rows = self.index.db.execute(sql + " WHERE " + " AND ".join(where), args).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def _speaker_scope(self, q: Query, filters: Filters,
+                       allowed: np.ndarray | None) -> np.ndarray | None:
+        """A question that names speakers and nothing else ("What did Lagon say?") searches
+        only their turns, ranked by how typical of them each is (`_centroid`): no other word
+        says which turns it wants, and the turns that mention the name ("Ambassador Mark
+        Lagon, thanks for joining us") are not his words."""
+        if not (self.ranking.speakers and q.speakers) or q.topical or filters.speaker:
+            return allowed
+        ids = [self.allowed_units(Filters(speaker=s, transcripts=filters.transcripts))
+               for s in sorted(q.speakers)]
+        scope = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
+        return scope if len(scope) else allowed
+
+    def _centroid(self, units: np.ndarray, most: int = 5000) -> np.ndarray:
+        """The normalised mean vector of `units` (at most `most`, evenly spaced): closest
+        to it are a speaker's substantive, typical turns, not greetings and thanks."""
+        if len(units) > most:
+            units = units[np.linspace(0, len(units) - 1, most).astype(np.int64)]
+        mean = self.index.unit_vectors(units).mean(axis=0)
+        return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
+
     # ------------------------------------------------------------------ first stage
 
     def _dense(self, qvecs: np.ndarray, n: int, allowed: np.ndarray | None):
@@ -353,14 +374,22 @@ class Searcher:
             q.focus_vec = v
         t2 = time.perf_counter()
         n = self.ranking.candidates
+        scopes = [self._speaker_scope(q, filters, allowed) for q in queries]
+        for i, q in enumerate(queries):
+            if scopes[i] is not allowed:  # "What did Lagon say?": what he typically says
+                qvecs[i] = self._centroid(scopes[i])
+                q.lexical_terms = []
         dense_ids = self._dense(qvecs, n, allowed)[1] if self.ranking.mode != "lexical" else None
-        lexical = [self._lexical(q.lexical_terms, n, allowed) if self.ranking.mode != "dense"
-                   else {} for q in queries]
+        lexical = [self._lexical(q.lexical_terms, n, scope) if self.ranking.mode != "dense"
+                   else {} for q, scope in zip(queries, scopes)]
         t3 = time.perf_counter()
         out = []
         for i, q in enumerate(queries):
-            dense = [int(x) for x in dense_ids[i] if x >= 0] if dense_ids is not None else []
-            out.append(self._rank(q, qvecs[i], dense, lexical[i], k, allowed))
+            ids = dense_ids[i] if dense_ids is not None else []
+            if scopes[i] is not allowed:
+                ids = self._dense(qvecs[i : i + 1], n, scopes[i])[1][0]
+            dense = [int(x) for x in ids if x >= 0]
+            out.append(self._rank(q, qvecs[i], dense, lexical[i], k, scopes[i]))
         t4 = time.perf_counter()
         if timings is not None:
             timings.update({"analyse": t1 - t0, "embed": t2 - t1, "search": t3 - t2,
