@@ -77,6 +77,7 @@ def test_no_shared_word_demands_a_closer_meaning(seed_qa):
     ("What did Lagon say?", "AMBASSADOR LAGON"),
     ("What did the ambassador say?", "AMBASSADOR LAGON"),
     ("What did the spokesman say?", "MR. MCCORMACK"),
+    ("What did McCormack ask?", "MR. MCCORMACK"),  # "ask" frames, like "say"
 ])
 def test_a_question_naming_only_a_speaker_lists_their_typical_turns(seed_qa, question, speaker):
     """Nothing but a speaker to go on: only their turns, the most typical first (not the turn

@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have how i if in
     into is it its it's me my of on or our so than that the their them then there these they
     this to was we were what when where which who whom why will with would you your about any
-    some tell say said talk talked""".split()
+    some tell say said talk talked ask asked""".split()
 )
 # Words that frame a question rather than name its topic ("Summarize the discussion about X").
 QUESTION_FRAME = frozenset(
