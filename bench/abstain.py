@@ -99,8 +99,8 @@ def main() -> int:
     for conf, ung in RULES:
         cells = []
         for _, pos, neg in sets:
-            refused = sum(A.abstains(p, conf, ung) for p in pos if p)
-            abstained = sum(A.abstains(p, conf, ung) if p else True for p in neg)
+            refused = sum(A.abstains(p, conf, ung) for p in pos)
+            abstained = sum(A.abstains(p, conf, ung) for p in neg)
             cells.append(f"{refused:4d} / {abstained:4d}")
         mark = "  (shipped)" if (conf, ung) == RULES[0] else ""
         print(f"{conf:12.2f} {ung or 0:17.2f} | " + " | ".join(c.center(len(n) + 12) for c, n in

@@ -90,6 +90,32 @@ def test_a_question_naming_only_a_speaker_lists_their_typical_turns(seed_qa, que
     assert "thank" not in a.text.lower()
 
 
+def test_a_speaker_only_question_under_that_speakers_filter_is_the_same(seed_qa):
+    plain = seed_qa.ask("What did Lagon say?")
+    for who in ("Lagon", "AMBASSADOR LAGON"):
+        filtered = seed_qa.ask("What did Lagon say?", speaker=who)
+        assert filtered.cited.turn.number == plain.cited.turn.number and not filtered.abstained
+    # a filter on someone else wins; nothing in the question fits those turns: refused
+    other = seed_qa.ask("What did McCormack say?", speaker="Lagon")
+    assert other.abstained and all(p.turn.speaker == "AMBASSADOR LAGON" for p in other.passages)
+
+
+@pytest.mark.parametrize("question", ["Who is Lagon?", "Lagon", "What did McCormack ask Lagon?"])
+def test_who_is_a_bare_name_and_two_speakers_are_not_searched_as_one_speakers_words(
+        seed_qa, question):
+    a = seed_qa.ask(question)
+    assert a.passages[0].scores["speaker_scope"] == 0.0
+
+
+def test_a_batch_mixing_speaker_only_and_other_questions_matches_single_searches(seed_qa):
+    questions = ["What did Lagon say?", "hotline", "What did the spokesman say?",
+                 "Who did the ambassador meet in Mexico City?"]
+    searcher = seed_qa._searcher()
+    batch = searcher.search_batch(questions, k=5)
+    for q, got in zip(questions, batch):
+        assert [p.turn.number for p in got] == [p.turn.number for p in searcher.search(q, k=5)]
+
+
 def test_answerable_questions_are_not_refused(seed_qa):
     for q in QUESTIONS + ["Vienna", "hotline", "what is bondad labour",
                           "Does the US government cooperate with non-profits on this?"]:

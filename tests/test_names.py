@@ -27,6 +27,12 @@ def test_forms_cover_how_people_are_said(label, said):
     assert set(said) <= forms(label, label)
 
 
+def test_middle_initials_may_be_left_out():
+    assert "mark lagon" in forms("AMBASSADOR LAGON", "Mark P. Lagon")
+    assert "john smith" in forms("John Q. R. Smith", "John Q. R. Smith")
+    assert "mary smith" not in forms("Mary Ann Smith", "Mary Ann Smith")  # a name, not an initial
+
+
 def test_offices_name_people_by_their_title_or_role():
     lagon = forms("AMBASSADOR LAGON", "Mark P. Lagon",
                   "Ambassador-At-Large and Director of the Office To Monitor and Combat "

@@ -113,13 +113,15 @@ def grounding(p: Passage) -> float:
 def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
              ungrounded: float = UNGROUNDED_BELOW) -> bool:
     """Too far in meaning from the top three passages, or too far for passages that share no
-    word with a question that has content words (`topical`: not only a speaker's name). A
-    question naming speakers and nothing else is answered by their turns (search ranks them by
-    how typical they are), so it is never refused."""
+    word with the question (unless it names speakers and nothing else: `topical`). A question
+    that search answered with one named speaker's most typical turns (`speaker_scope`, "What
+    did Lagon say?") is never refused."""
     top = passages[:3]
+    if not top:
+        return True
+    if top[0].scores.get("speaker_scope", 0.0) > 0 and top[0].scores.get("speaker_named", 0.0) > 0:
+        return False  # "What did Lagon say?": his most typical turns answer it
     topical = top[0].scores.get("topical", 1.0) > 0
-    if not topical and top[0].scores.get("speaker_named", 0.0) > 0:
-        return False  # "What did Lagon say?": any of his turns answers
     conf = max(confidence(p) for p in top)
     if conf < threshold:
         return True

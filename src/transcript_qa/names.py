@@ -84,6 +84,8 @@ def forms(label: str, name: str, role: str | None = None) -> set[str]:
             out.add("the " + core)  # `Mr. Speaker`, `The Chair`: "the speaker", not "speaker"
             continue
         out.add(core)
+        if len(words) >= 3 and all(re.fullmatch(r"[A-Z]\.?", w) for w in words[1:-1]):
+            out.add(f"{words[0]} {words[-1]}")  # "Mark Lagon" for `Mark P. Lagon`
         last = words[-1] if len(words) >= 2 else ""
         if (len(last) >= 4 and last.lower() not in _NOT_SURNAMES
                 and last.upper().strip(".,") not in _TITLES):

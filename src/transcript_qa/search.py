@@ -150,6 +150,7 @@ class Query:
     focus_vec: np.ndarray | None = None
     fixes: dict[str, list[str]] = field(default_factory=dict)  # typo -> indexed spellings
     topical: bool = True  # has content words besides the speakers it names (answer.grounding)
+    scoped: bool = False  # names one speaker and nothing else: searched by `_speaker_scope`
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking) -> Query:
@@ -163,7 +164,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
         for s, e in sorted(spans, reverse=True):
             text = text[:s] + " " + text[e:]
     kw = list(dict.fromkeys(keywords(text)))
-    topical = bool(kw)
+    topical = bool(kw) or not named  # "???" has no words to ground either: it is topical
     kw = kw or list(dict.fromkeys(keywords(question)))
     fixes = corrections(kw, index.document_frequency, index.vocabulary) if ranking.typos else {}
     groups_w = [[w] + fixes.get(w, []) for w in kw]
@@ -306,18 +307,25 @@ class Searcher:
         rows = self.index.db.execute(sql + " WHERE " + " AND ".join(where), args).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
-    def _speaker_scope(self, q: Query, filters: Filters,
-                       allowed: np.ndarray | None) -> np.ndarray | None:
-        """A question that names speakers and nothing else ("What did Lagon say?") searches
-        only their turns, ranked by how typical of them each is (`_centroid`): no other word
-        says which turns it wants, and the turns that mention the name ("Ambassador Mark
-        Lagon, thanks for joining us") are not his words."""
-        if not (self.ranking.speakers and q.speakers) or q.topical or filters.speaker:
-            return allowed
-        ids = [self.allowed_units(Filters(speaker=s, transcripts=filters.transcripts))
-               for s in sorted(q.speakers)]
-        scope = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
-        return scope if len(scope) else allowed
+    def _speaker_scope(self, q: Query, filters: Filters, allowed: np.ndarray | None
+                       ) -> np.ndarray | None:
+        """The units to search for a question that names one speaker and nothing else ("What
+        did Lagon say?"): only that speaker's turns (already so under a speaker filter),
+        ranked by how typical of them each is (`_centroid`). No other word says which turns it
+        wants, and the turns that mention the name ("Ambassador Mark Lagon, thanks for joining
+        us") are not his words. None when the question is not of that kind: it names several
+        speakers, asks who someone is ("Who is Lagon?"), or is a bare keyword search
+        ("Lagon": the places the name is said)."""
+        if (not self.ranking.speakers or self.ranking.mode == "lexical" or q.topical
+                or len(q.speakers) != 1 or q.kind == "name" or is_keyword_search(q.text)):
+            return None
+        if filters.speaker:  # searched already; a filter on someone else wins
+            same = q.speakers | {name for label, name, _ in self.index.speakers(filters.transcripts)
+                                 if label in q.speakers}
+            return allowed if filters.speaker in same else None
+        scope = self.allowed_units(Filters(speaker=next(iter(q.speakers)),
+                                           transcripts=filters.transcripts))
+        return scope if len(scope) else None
 
     def _centroid(self, units: np.ndarray, most: int = 5000) -> np.ndarray:
         """The normalised mean vector of `units` (at most `most`, evenly spaced): closest
@@ -374,11 +382,13 @@ class Searcher:
             q.focus_vec = v
         t2 = time.perf_counter()
         n = self.ranking.candidates
-        scopes = [self._speaker_scope(q, filters, allowed) for q in queries]
+        scoped = [self._speaker_scope(q, filters, allowed) for q in queries]
+        scopes = [allowed if s is None else s for s in scoped]
         for i, q in enumerate(queries):
-            if scopes[i] is not allowed:  # "What did Lagon say?": what he typically says
+            if scoped[i] is not None:  # "What did Lagon say?": what he typically says
                 qvecs[i] = self._centroid(scopes[i])
                 q.lexical_terms = []
+                q.scoped = True
         dense_ids = self._dense(qvecs, n, allowed)[1] if self.ranking.mode != "lexical" else None
         lexical = [self._lexical(q.lexical_terms, n, scope) if self.ranking.mode != "dense"
                    else {} for q, scope in zip(queries, scopes)]
@@ -386,7 +396,7 @@ class Searcher:
         out = []
         for i, q in enumerate(queries):
             ids = dense_ids[i] if dense_ids is not None else []
-            if scopes[i] is not allowed:
+            if scoped[i] is not None:
                 ids = self._dense(qvecs[i : i + 1], n, scopes[i])[1][0]
             dense = [int(x) for x in ids if x >= 0]
             out.append(self._rank(q, qvecs[i], dense, lexical[i], k, scopes[i]))
@@ -530,6 +540,7 @@ class Searcher:
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
             f["turn_cov"] = coverage(q, found)
             f["topical"] = float(q.topical)
+            f["speaker_scope"] = float(q.scoped)
             tid, number = key
             f["phrase"] = phrase_share(q, turn.text, found)
             if r.neighbour_words:
