@@ -90,6 +90,15 @@ def test_a_question_naming_only_a_speaker_lists_their_typical_turns(seed_qa, que
     assert "thank" not in a.text.lower()
 
 
+def test_a_meeting_speakers_typical_turns_are_their_substance_not_backchannel(dev_qa):
+    """Most of a meeting speaker's turns are "uh yeah"; their mean vector would rank those
+    first, so the question is ranked against the mean of their longest turns."""
+    a = dev_qa.ask("What did Marketing say?", transcript="ES2015b")
+    assert not a.abstained
+    assert all(p.turn.speaker == "Marketing" for p in a.passages)
+    assert all(len(p.turn.text.split()) >= 15 for p in a.passages)
+
+
 def test_a_speaker_only_question_under_that_speakers_filter_is_the_same(seed_qa):
     plain = seed_qa.ask("What did Lagon say?")
     for who in ("Lagon", "AMBASSADOR LAGON"):

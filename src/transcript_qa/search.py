@@ -55,6 +55,8 @@ PHRASE_BOOST = 0.2
 NEIGHBOUR_BOOST = 0.1
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
+SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
+SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
 
 
 @dataclass
@@ -307,33 +309,49 @@ class Searcher:
         rows = self.index.db.execute(sql + " WHERE " + " AND ".join(where), args).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
-    def _speaker_scope(self, q: Query, filters: Filters, allowed: np.ndarray | None
-                       ) -> np.ndarray | None:
-        """The units to search for a question that names one speaker and nothing else ("What
-        did Lagon say?"): only that speaker's turns (already so under a speaker filter),
-        ranked by how typical of them each is (`_centroid`). No other word says which turns it
-        wants, and the turns that mention the name ("Ambassador Mark Lagon, thanks for joining
-        us") are not his words. None when the question is not of that kind: it names several
-        speakers, asks who someone is ("Who is Lagon?"), or is a bare keyword search
-        ("Lagon": the places the name is said)."""
+    def _speaker_units(self, q: Query, filters: Filters
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(ids, vectors, their length-weighted mean) of the units to rank for a question that
+        names one speaker and nothing else ("What did Lagon say?"): those their longest turns
+        start (SPEAKER_UNITS, SPEAKER_MIN_CHARS), their substance rather than the "uh yeah"
+        turns that make up most of a meeting speaker's count, ranked by closeness to that
+        mean. No other word says which turns it wants, and the turns that mention the name
+        ("Ambassador Mark Lagon, thanks for joining us") are not his words. None when the
+        question is not of that kind: it names several speakers, asks who someone is ("Who is
+        Lagon?"), is a bare keyword search ("Lagon": the places the name is said), or a
+        speaker filter names someone else."""
         if (not self.ranking.speakers or self.ranking.mode == "lexical" or q.topical
                 or len(q.speakers) != 1 or q.kind == "name" or is_keyword_search(q.text)):
             return None
-        if filters.speaker:  # searched already; a filter on someone else wins
-            same = q.speakers | {name for label, name, _ in self.index.speakers(filters.transcripts)
-                                 if label in q.speakers}
-            return allowed if filters.speaker in same else None
-        scope = self.allowed_units(Filters(speaker=next(iter(q.speakers)),
-                                           transcripts=filters.transcripts))
-        return scope if len(scope) else None
-
-    def _centroid(self, units: np.ndarray, most: int = 5000) -> np.ndarray:
-        """The normalised mean vector of `units` (at most `most`, evenly spaced): closest
-        to it are a speaker's substantive, typical turns, not greetings and thanks."""
-        if len(units) > most:
-            units = units[np.linspace(0, len(units) - 1, most).astype(np.int64)]
-        mean = self.index.unit_vectors(units).mean(axis=0)
-        return (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32)
+        who = next(iter(q.speakers))
+        if filters.speaker:  # a filter on someone else wins
+            same = {who} | {name for label, name, _ in self.index.speakers(filters.transcripts)
+                            if label == who}
+            if filters.speaker not in same:
+                return None
+        # Their longest turns (one pass over `turns`; backchannel only if there is nothing
+        # else), then the units those turns start.
+        where, args = "speaker = ?", [who]
+        if filters.transcripts:
+            where += f" AND transcript_id IN ({','.join('?' * len(filters.transcripts))})"
+            args += list(filters.transcripts)
+        for shortest in (SPEAKER_MIN_CHARS, 0):
+            rows = self.index.db.execute(
+                f"WITH top AS (SELECT transcript_id, number FROM turns WHERE {where}"
+                " AND length(text) >= ? ORDER BY length(text) DESC, transcript_id, number"
+                " LIMIT ?) SELECT u.id, u.vec, length(u.text) FROM top JOIN units u"
+                " ON u.transcript_id = top.transcript_id AND u.turn_first = top.number"
+                " ORDER BY u.id", [*args, shortest, SPEAKER_UNITS]).fetchall()
+            if rows:
+                break
+        else:
+            return None
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        vecs = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        # Weighted by length: a speaker with more "Mm-hmm ." turns than long ones (a meeting)
+        # still centres on what the long ones say.
+        mean = np.asarray([r[2] for r in rows], dtype=np.float32) @ vecs
+        return ids, vecs, mean / (np.linalg.norm(mean) or 1.0)
 
     # ------------------------------------------------------------------ first stage
 
@@ -382,24 +400,25 @@ class Searcher:
             q.focus_vec = v
         t2 = time.perf_counter()
         n = self.ranking.candidates
-        scoped = [self._speaker_scope(q, filters, allowed) for q in queries]
-        scopes = [allowed if s is None else s for s in scoped]
-        for i, q in enumerate(queries):
-            if scoped[i] is not None:  # "What did Lagon say?": what he typically says
-                qvecs[i] = self._centroid(scopes[i])
+        scoped = [self._speaker_units(q, filters) for q in queries]
+        for i, (q, own) in enumerate(zip(queries, scoped)):
+            if own is not None:  # "What did Lagon say?": what he typically says
+                qvecs[i] = own[2]
                 q.lexical_terms = []
                 q.scoped = True
         dense_ids = self._dense(qvecs, n, allowed)[1] if self.ranking.mode != "lexical" else None
-        lexical = [self._lexical(q.lexical_terms, n, scope) if self.ranking.mode != "dense"
-                   else {} for q, scope in zip(queries, scopes)]
+        lexical = [self._lexical(q.lexical_terms, n, allowed) if self.ranking.mode != "dense"
+                   else {} for q in queries]
         t3 = time.perf_counter()
         out = []
         for i, q in enumerate(queries):
             ids = dense_ids[i] if dense_ids is not None else []
+            scope = allowed
             if scoped[i] is not None:
-                ids = self._dense(qvecs[i : i + 1], n, scopes[i])[1][0]
+                scope, vecs, _ = scoped[i]
+                ids = scope[np.argsort(-(vecs @ qvecs[i]), kind="stable")[:n]]
             dense = [int(x) for x in ids if x >= 0]
-            out.append(self._rank(q, qvecs[i], dense, lexical[i], k, scopes[i]))
+            out.append(self._rank(q, qvecs[i], dense, lexical[i], k, scope))
         t4 = time.perf_counter()
         if timings is not None:
             timings.update({"analyse": t1 - t0, "embed": t2 - t1, "search": t3 - t2,
