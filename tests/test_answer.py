@@ -55,6 +55,8 @@ def test_nonsense_abstains_but_lists_low_confidence_passages(seed_qa, question):
 @pytest.mark.parametrize("question", [
     "What is the population of Brazil?",
     "Who is the president of France?",
+    # "change" once matched "chance" as a typo, so a word seemed to be in reach
+    "What did the ambassador say about climate change?",
 ])
 def test_an_off_topic_question_sharing_no_word_abstains(seed_qa, question):
     a = seed_qa.ask(question)

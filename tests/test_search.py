@@ -70,6 +70,21 @@ def test_a_word_the_model_knows_is_not_rewritten_for_the_encoder(seed_qa):
     assert "80 percent" in a.cited.turn.text
 
 
+def test_a_real_word_is_corrected_only_to_a_spelling_that_means_the_same(seed_qa):
+    """With the encoder, "labour" may still become "labor", but "change" is not a typo of
+    "chance" ("offered a chance to move") nor "share" of "shark"."""
+    from transcript_qa.search import analyse
+
+    idx, enc = seed_qa.index, seed_qa.encoder
+    q = analyse("labour change share", idx, (), Ranking())
+    assert q.fixes == {"labour": ["labor"], "change": ["chance"], "share": ["shark"]}
+    q = analyse("labour change share", idx, (), Ranking(), enc)
+    assert q.fixes == {"labour": ["labor"]}
+    assert "chance" not in q.lexical_terms and "labor" in q.lexical_terms
+    # a misspelling the model splits into pieces keeps its correction
+    assert analyse("goverment", idx, (), Ranking(), enc).fixes == {"goverment": ["government"]}
+
+
 def test_a_misspelt_question_is_answered_not_refused(seed_qa):
     """Word pieces of "trafficing" pull the question's vector away from every passage."""
     from transcript_qa.answer import abstains

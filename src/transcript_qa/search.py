@@ -57,6 +57,7 @@ KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keywo
 COMMON_MIN = 1000  # units; see `analyse`
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
+SAME_WORD_MIN = 0.6  # spelling variants 0.79-0.97 to the model, other words 0.24-0.38 (_same_word)
 
 
 @dataclass
@@ -155,7 +156,9 @@ class Query:
     scoped: bool = False  # names one speaker and nothing else: searched by `_speaker_scope`
 
 
-def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking) -> Query:
+def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
+            encoder: object | None = None) -> Query:
+    """`encoder` (optional) vets typo corrections of words it knows whole (`_same_word`)."""
     named: set[str] = set()
     text = question
     if ranking.speakers:
@@ -169,6 +172,8 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     topical = bool(kw) or not named  # "???" has no words to ground either: it is topical
     kw = kw or list(dict.fromkeys(keywords(question)))
     fixes = corrections(kw, index.document_frequency, index.vocabulary) if ranking.typos else {}
+    if encoder is not None:
+        fixes = _same_word(fixes, encoder)
     groups_w = [[w] + fixes.get(w, []) for w in kw]
     stems = [list(dict.fromkeys(stem(g))) for g in groups_w]
     df = index.document_frequency([w for g in groups_w for w in g])
@@ -188,6 +193,28 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
                  question_type(question), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical)
+
+
+def _same_word(fixes: dict[str, list[str]], encoder: object) -> dict[str, list[str]]:
+    """Corrections of a word the model knows whole kept only when they mean the same to it
+    (cosine >= SAME_WORD_MIN): "labour" -> "labor" (0.86) and "spend" -> "spent" (0.84)
+    stay; "change" -> "chance" (0.27) and "share" -> "shark" (0.31) are other words, not
+    typos, and would match turns about something else. Misspellings the model splits into
+    pieces ("goverment") keep their corrections: their own vectors mean little."""
+    pieces = getattr(encoder, "word_pieces", None)
+    known = [w for w in fixes if pieces is not None and pieces(w) == 1]
+    if not known:
+        return fixes
+    texts = [t for w in known for t in [w, *fixes[w]]]
+    vecs = dict(zip(texts, encoder.encode(texts)))  # type: ignore[attr-defined]
+    out = dict(fixes)
+    for w in known:
+        keep = [f for f in fixes[w] if float(vecs[w] @ vecs[f]) >= SAME_WORD_MIN]
+        if keep:
+            out[w] = keep
+        else:
+            del out[w]
+    return out
 
 
 def fixed_text(q: Query, encoder: object) -> str:
@@ -388,7 +415,7 @@ class Searcher:
         if allowed is not None and len(allowed) == 0:
             return [[] for _ in questions]
         tids = filters.transcripts
-        queries = [analyse(q, self.index, tids, self.ranking) for q in questions]
+        queries = [analyse(q, self.index, tids, self.ranking, self.encoder) for q in questions]
         t1 = time.perf_counter()
         focused = [q for q in queries if q.focus]
         texts = ([fixed_text(q, self.encoder) for q in queries] if self.ranking.encode_fixed

@@ -42,7 +42,7 @@ def _collect(qa, items, ranking, other_meetings=None):
         tid = other_meetings[qi] if other_meetings else it.transcript
         filters = Filters(transcripts=(tid,))
         allowed = searcher.allowed_units(filters)
-        q = analyse(it.question, qa.index, filters.transcripts, ranking)
+        q = analyse(it.question, qa.index, filters.transcripts, ranking, qa.encoder)
         dense = [int(x) for x in searcher._dense(qv[None, :], ranking.candidates, allowed)[1][0]
                  if x >= 0]
         lex = searcher._lexical(q.lexical_terms, ranking.candidates, allowed)
