@@ -45,22 +45,15 @@ def test_only_the_question_is_encoded(seed_qa):
     "What is the capital of France?",
     "How do I bake sourdough bread?",
     "zxqv blorf wug",
-])
-def test_nonsense_abstains_but_lists_low_confidence_passages(seed_qa, question):
-    a = seed_qa.ask(question)
-    assert a.abstained and a.text is None and a.to_dict()["answer"] is None
-    assert a.passages and all(p.low_confidence for p in a.passages)
-
-
-@pytest.mark.parametrize("question", [
+    # off-topic, sharing no word with the podcast though near it in meaning (Brazil)
     "What is the population of Brazil?",
     "Who is the president of France?",
     # "change" once matched "chance" as a typo, so a word seemed to be in reach
     "What did the ambassador say about climate change?",
 ])
-def test_an_off_topic_question_sharing_no_word_abstains(seed_qa, question):
+def test_nonsense_abstains_but_lists_low_confidence_passages(seed_qa, question):
     a = seed_qa.ask(question)
-    assert a.abstained and a.text is None
+    assert a.abstained and a.text is None and a.to_dict()["answer"] is None
     assert a.passages and all(p.low_confidence for p in a.passages)
 
 

@@ -119,12 +119,12 @@ def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
     top = passages[:3]
     if not top:
         return True
-    if top[0].scores.get("speaker_scope", 0.0) > 0 and top[0].scores.get("speaker_named", 0.0) > 0:
+    if top[0].scores.get("speaker_scope", 0.0) > 0:
         return False  # "What did Lagon say?": his most typical turns answer it
-    topical = top[0].scores.get("topical", 1.0) > 0
     conf = max(confidence(p) for p in top)
     if conf < threshold:
         return True
+    topical = top[0].scores.get("topical", 1.0) > 0
     return topical and conf < ungrounded and max(grounding(p) for p in top) == 0.0
 
 

@@ -57,7 +57,11 @@ KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keywo
 COMMON_MIN = 1000  # units; see `analyse`
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
-SAME_WORD_MIN = 0.6  # spelling variants 0.79-0.97 to the model, other words 0.24-0.38 (_same_word)
+# A typo correction of a word the model knows whole must be this close to it (`_same_word`).
+# Measured with the packaged model: spelling variants 0.79-0.97 (labour/labor 0.86), inflections
+# 0.57-0.91 (worthy/worth 0.57, react/reacts 0.62, spend/spent 0.84), other words 0.17-0.45
+# (react/reach 0.17, change/chance 0.27, progressing/processing 0.45).
+SAME_WORD_MIN = 0.6
 
 
 @dataclass
@@ -153,6 +157,7 @@ class Query:
     focus_vec: np.ndarray | None = None
     fixes: dict[str, list[str]] = field(default_factory=dict)  # typo -> indexed spellings
     topical: bool = True  # has content words besides the speakers it names (answer.grounding)
+    keyword_search: bool = False  # a few words, no question (lexicon.is_keyword_search)
     scoped: bool = False  # names one speaker and nothing else: searched by `_speaker_scope`
 
 
@@ -192,7 +197,8 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
                  question_type(question), asked_words(question),
-                 focus if excluded else None, span_idf, fixes=fixes, topical=topical)
+                 focus if excluded else None, span_idf, fixes=fixes, topical=topical,
+                 keyword_search=is_keyword_search(question))
 
 
 def _same_word(fixes: dict[str, list[str]], encoder: object) -> dict[str, list[str]]:
@@ -348,7 +354,7 @@ class Searcher:
         Lagon?"), is a bare keyword search ("Lagon": the places the name is said), or a
         speaker filter names someone else."""
         if (not self.ranking.speakers or self.ranking.mode == "lexical" or q.topical
-                or len(q.speakers) != 1 or q.kind == "name" or is_keyword_search(q.text)):
+                or len(q.speakers) != 1 or q.kind == "name" or q.keyword_search):
             return None
         who = next(iter(q.speakers))
         if filters.speaker:  # a filter on someone else wins
@@ -643,7 +649,7 @@ class Searcher:
         for c, s in zip(cands, scores):
             c.score = float(s)
         if r.question_handoff:
-            _handoff(cands, turns, is_keyword_search(q.text))
+            _handoff(cands, turns, q.keyword_search)
         cands.sort(key=lambda c: -c.score)
         if r.diversity:
             cands = _diversify(cands, r.diversity, turns)
