@@ -143,6 +143,16 @@ def test_timings_cover_every_stage(seed_qa):
     ("Which countries were mentioned?", "name"),
     ("Where are the victims from?", "name"),
     ("Why can victims stay?", None),
+    ("What share of the victims are women?", "percent"),
+    ("What portion of the budget went to training?", "percent"),
+    ("Which UN agencies were there?", "org"),
+    ("What organisation runs the hotline?", "org"),
+    ("In which country did it start?", "name"),
+    ("And when does it come out?", "time"),
+    # a clause inside the question does not say what it asks for
+    ("What did Carol think when talking about the budget?", None),
+    ("What did they say about the people who left?", None),
+    ("What do NGOs do?", None),
 ])
 def test_question_type_names_what_is_asked_for(question, kind):
     from transcript_qa.answer import question_type
@@ -163,6 +173,33 @@ def test_a_sentence_has_the_type_only_with_something_the_question_lacks():
     assert not has_type("Anything at all, Mexico.", None, q)
 
 
+def test_a_share_needs_a_percentage_and_an_organisation_needs_its_name():
+    from transcript_qa.answer import has_type
+
+    share = "What share of cross-border victims are women?"
+    assert has_type("About 80 percent of those are women.", "percent", share)
+    assert has_type("Up to half of them are children.", "percent", share)
+    assert not has_type("About 800,000 people are victims each year.", "percent", share)
+    bodies = "Which UN bodies attended the conference?"
+    assert has_type("The UNICEFs and the UN Office on Drugs and Crime came.", "org", bodies)
+    assert has_type("It works with the Polaris Project.", "org", bodies)
+    # "UN" is asked about, "U.S." is a place, "Vienna" a city, "OK" no name at all
+    assert not has_type("I led a U.S. delegation to a UN conference in Vienna.", "org", bodies)
+    assert not has_type("OK, so we went.", "org", bodies)
+
+
+def test_a_strict_kind_moves_the_span_to_the_nearest_sentence_holding_it():
+    from transcript_qa.answer import best_sentence
+
+    scores = [0.2, 0.9, 0.5, 0.4]
+    assert best_sentence(scores, [True, False, False, True], "percent") == 0  # nearer
+    assert best_sentence(scores, [True, False, True, False], "org") == 2  # as near, higher
+    assert best_sentence(scores, [True, True, False, True], "number") == 1  # best holds it
+    assert best_sentence(scores, [False] * 4, "time") == 1  # none holds it
+    assert best_sentence(scores, [True, False, False, True], "name") == 1  # "who": no move
+    assert best_sentence(scores, [True, False, False, True], None) == 1
+
+
 def test_the_sentence_after_the_restated_question_can_win():
     """Two sentences: the first restates the question, the second names the answer; the
     context and type terms move the pick to the second though its cosine is lower."""
@@ -177,6 +214,22 @@ def test_the_sentence_after_the_restated_question_can_win():
 def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
     a = seed_qa.ask("How much has the U.S. government spent on anti-trafficking programs?")
     assert "$530 million" in a.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    # the turn's closest sentence is "... 800,000 people are cross-border trafficking victims"
+    ("What percentage of cross-border victims are female?", "80 percent"),
+    # ... "I led a U.S. delegation to a major UN conference in Vienna"
+    ("Which UN agencies took part in the Vienna meeting?", "UN Office on Drugs and Crime"),
+    # ... "the U.S. Government works with the leading NGO"
+    ("Which NGO does the government work with?", "Polaris Project"),
+])
+def test_the_answer_is_the_sentence_beside_the_closest_that_holds_the_asked_for_thing(
+        seed_qa, question, expected):
+    a = seed_qa.ask(question)
+    assert not a.abstained
+    assert expected in a.text
+    assert a.text == a.cited.turn.text[a.span_start:a.span_end]
 
 
 @pytest.mark.parametrize("question,focus,excluded", [

@@ -8,7 +8,11 @@ Span choice (`sentence_scores`): each sentence of a candidate turn scores
     cosine(question, sentence) + SPAN_COVERAGE x its IDF-weighted share of the question's words
     + SPAN_CONTEXT x the same share over the previous and this sentence together
     + SPAN_TYPE if the question asks for a kind of thing (who/which -> a name, where -> a place,
-      when -> a time, how many/much -> a number) and the sentence holds one the question lacks.
+      when -> a time, how many/much -> a number, what share -> a percentage, which agencies ->
+      an organisation) and the sentence holds one the question lacks.
+For the kinds words tell reliably (STRICT_KINDS: number, percentage, time, organisation) the
+best sentence must hold the thing: if it does not, the nearest sentence that does is the
+answer (`best_sentence`).
 When the question sets something aside ("Besides poverty, what...?", lexicon.split_exclusion),
 the cosine is taken against the question without that clause and its words weigh nothing in
 the coverage terms: a sentence about X restates what the asker already knows.
@@ -38,15 +42,31 @@ SPAN_CONTEXT = 0.25
 SPAN_TYPE = 0.15
 
 # What a question asks for, from its wording (first match wins; None: no particular kind).
+# A coarse-to-fine answer-type scheme in the manner of Li & Roth's question classes: a share
+# ("what portion") is a percentage or fraction, not any number; "which agencies" asks for an
+# organisation, not any capitalised word.
+# "When"/"who"/"which" ask only where the question opens with them (after at most one word:
+# "And when", "In which"); later they start a clause ("What did Carol think when talking about
+# X?", "the people who ...").
+_OPENS = r"^\W*(?:[\w'’-]+\W+)?"
 _QUESTION_TYPES = (
+    ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
+                           re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large)\b|\bwhat "
-                          r"(?:percentage|percent|number|amount|share|proportion|price|cost)\b",
-                          re.I)),
-    ("time", re.compile(r"\bwhen\b|\bwhat (?:year|month|day|date|time)\b", re.I)),
-    ("name", re.compile(r"\b(?:who|whom|whose|where|which)\b|\bwhat (?:organi[sz]ations?|"
-                        r"compan(?:y|ies)|groups?|agenc(?:y|ies)|bod(?:y|ies)|countr(?:y|ies)|"
-                        r"cit(?:y|ies)|places?|name)\b", re.I)),
+                          r"(?:number|amount|price|cost)\b", re.I)),
+    ("time", re.compile(rf"{_OPENS}when\b|\bwhat (?:year|month|day|date|time)\b", re.I)),
+    ("org", re.compile(r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|"
+                       r"can|could|will|would|should)\b)[\w.-]+\s+){0,2}?(?:bod(?:y|ies)|"
+                       r"organi[sz]ations?|agenc(?:y|ies)|institutions?|ngos?|charit(?:y|ies)|"
+                       r"non-?profits?|compan(?:y|ies)|firms?|ministr(?:y|ies)|departments?)\b",
+                       re.I)),
+    ("name", re.compile(rf"{_OPENS}(?:who|whom|whose|where|which)\b|\bwhat (?:groups?|"
+                        r"countr(?:y|ies)|cit(?:y|ies)|places?|name)\b", re.I)),
 )
+# Kinds that words tell reliably: when some sentence of a turn holds one, only those can be its
+# answer span. A "who" question is often answered by a common noun ("a corrupt official"), so
+# "name" only adds SPAN_TYPE.
+STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
 _NUMBER = re.compile(r"\d|[$€£%]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
                      r"dozens?|half|percent)\b", re.I)
@@ -55,10 +75,21 @@ _TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d|January|February|March|April|May|June
                    r"Thursday|Friday|Saturday|Sunday|yesterday|tomorrow|ago)\b|\b(?:last|next|"
                    r"this) (?:week|month|year|spring|summer|autumn|fall|winter)\b", re.I)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w.&'’-]*")
+_PERCENT = re.compile(r"\d\s*%|\bper ?cent\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|"
+                      r"majority|minority)\b", re.I)
+# An organisation's name: an acronym ("UNICEF", "NGOs"; not a dotted "U.S.") or a capitalised
+# word that heads one ("the UN Office on Drugs and Crime", "the Polaris Project").
+_ORG = re.compile(r"\b(?!OK\b)[A-Z]{2,}s?\b|(?<![.!?]\s)(?<!^)\b(?:Organi[sz]ation|Office|Agency|"
+                  r"Department|Ministry|Council|Committee|Commission|Fund|Project|Bank|Union|"
+                  r"Association|Institute|Bureau|Foundation|Cent(?:er|re)|Services?|Court|"
+                  r"Corporation|Company|Society|University|Coalition|Alliance|Network|Authority|"
+                  r"Board|Program(?:me)?|Inc|Ltd|Party|Police)s?\b")
+_PATTERNS = {"number": _NUMBER, "percent": _PERCENT, "time": _TIME, "org": _ORG,
+             "name": _CAPITALISED}
 
 
 def question_type(question: str) -> str | None:
-    """"number", "time", "name" (a person, organisation or place) or None."""
+    """"percent", "number", "time", "org", "name" (a person, organisation or place) or None."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
@@ -80,9 +111,8 @@ def has_type(text: str, kind: str | None, asked: frozenset[str] | str) -> bool:
         return False
     if isinstance(asked, str):
         asked = asked_words(asked)
-    pattern = _NUMBER if kind == "number" else _TIME if kind == "time" else _CAPITALISED
     return any(m.group(0).lower().strip(".") not in asked
-               for m in pattern.finditer(text.strip()))
+               for m in _PATTERNS[kind].finditer(text.strip()))
 
 
 def sentence_scores(cos: list[float], cov: list[float], window_cov: list[float],
@@ -90,6 +120,21 @@ def sentence_scores(cos: list[float], cov: list[float], window_cov: list[float],
     """How well each sentence of a turn answers the question (see the module docstring)."""
     return [c + SPAN_COVERAGE * v + SPAN_CONTEXT * w + SPAN_TYPE * float(t)
             for c, v, w, t in zip(cos, cov, window_cov, typed)]
+
+
+
+def best_sentence(scores: list[float], typed: list[bool], kind: str | None) -> int:
+    """The answer sentence's index: the best-scoring one; when the kind is one of STRICT_KINDS
+    and it lacks the asked-for thing, the nearest sentence that holds it (the higher-scoring of
+    two as near). The best sentence is then where the turn speaks of what was asked, and the
+    thing asked for sits beside it: "What share of the victims are women?" -> "... 800,000
+    people are cross-border trafficking victims each year. About 80 percent of those are
+    women"."""
+    best = max(range(len(scores)), key=lambda i: scores[i])
+    if kind not in STRICT_KINDS or typed[best] or not any(typed):
+        return best
+    return min((i for i, t in enumerate(typed) if t), key=lambda i: (abs(i - best), -scores[i]))
+
 
 ABSTAIN_BELOW = 0.31  # QMSum train: 1% of answerable queries fall below (train.py prints it)
 # When none of the question's content words occurs in or next to the top passages, meaning

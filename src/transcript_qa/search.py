@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import names
-from .answer import asked_words, has_type, question_type, sentence_scores
+from .answer import asked_words, best_sentence, has_type, question_type, sentence_scores
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
@@ -582,7 +582,7 @@ class Searcher:
                        for i in range(len(ss))]
                 typed = [has_type(turn.text[a:b], q.kind, q.asked) for a, b, _ in ss]
                 span_scores = sentence_scores(span_cos, span_covs, win, typed)
-                best = max(range(len(ss)), key=lambda i: span_scores[i])
+                best = best_sentence(span_scores, typed, q.kind)
                 span_ = (ss[best][0], ss[best][1])
                 f["span_type"] = float(typed[best])
             else:
