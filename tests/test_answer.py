@@ -169,6 +169,7 @@ def test_a_sentence_has_the_type_only_with_something_the_question_lacks():
     assert not has_type("Some say it is run by a charity.", "name", q)  # sentence start only
     assert has_type("They spent $530 million.", "number", "How much was spent?")
     assert not has_type("They spent a lot.", "number", "How much was spent?")
+    assert not has_type("They passed a law in the year 2000.", "number", "How many laws?")
     assert has_type("It comes out in June.", "time", "When does the report come out?")
     assert not has_type("Anything at all, Mexico.", None, q)
 
@@ -223,6 +224,9 @@ def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
     ("Which UN agencies took part in the Vienna meeting?", "UN Office on Drugs and Crime"),
     # ... "the U.S. Government works with the leading NGO"
     ("Which NGO does the government work with?", "Polaris Project"),
+    # ... "... a law in the year 2000 ... an annual report ... assessing ... countries": a year is
+    # no count
+    ("How many countries does the annual report assess?", "170 countries"),
 ])
 def test_the_answer_is_the_sentence_beside_the_closest_that_holds_the_asked_for_thing(
         seed_qa, question, expected):

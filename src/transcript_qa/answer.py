@@ -67,7 +67,8 @@ _QUESTION_TYPES = (
 # answer span. A "who" question is often answered by a common noun ("a corrupt official"), so
 # "name" only adds SPAN_TYPE.
 STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
-_NUMBER = re.compile(r"\d|[$€£%]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+# A count or amount; a year ("in the year 2000") is a time, not an answer to "how many".
+_NUMBER = re.compile(r"(?<![\d,.])(?!(?:1[89]|20)\d\d\b)\d|[$€£%]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
                      r"dozens?|half|percent)\b", re.I)
 _TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d|January|February|March|April|May|June|July|"
