@@ -125,6 +125,27 @@ def test_restated_interviewer_question_does_not_outrank_its_answer(seed_qa):
     assert 38 in numbers and (37 not in numbers or numbers.index(38) < numbers.index(37))
 
 
+def test_a_cut_off_sentence_that_restates_the_question_is_answered_where_it_goes_on(seed_qa):
+    """"There are some larger criminal organizations --" breaks off; the speaker's next turn
+    completes it: "-- and they tend to work in concert with some corrupt officials ..."."""
+    question = "Who do large criminal organizations work with?"
+    a = seed_qa.ask(question)
+    assert a.cited.turn.text.startswith("--") and a.text.startswith("-- and they tend to work")
+    assert "corrupt officials" in a.text
+    assert a.text == a.cited.turn.text[a.span_start:a.span_end]
+    behind = a.passages[1].turn
+    assert behind.number == a.cited.turn.number - 1 and behind.text.rstrip().endswith("--")
+    cut = Searcher(seed_qa.index, seed_qa.encoder, Ranking(cut_handoff=False)).search(question)
+    assert cut[0].turn.number == behind.number
+
+
+def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):
+    """"The Polaris Project, which was started a few years ago by some young Brown students --"
+    answers this though the next turn goes on with it."""
+    a = seed_qa.ask("Who founded the Polaris Project?")
+    assert "Brown students" in a.text and a.cited.turn.text.rstrip().endswith("--")
+
+
 def test_named_speaker_is_boosted(seed_qa):
     """Naming McCormack moves his own turn about forced labour to the top."""
     plain = top(seed_qa, "What was said about forced labor in sweatshops?")

@@ -53,6 +53,7 @@ PHRASE_BOOST = 0.2
 # Seed dev R@1 0.846 -> 0.923 at 0.1 and 0.15 (0.05: unchanged), QMSum dev MRR 0.743 -> 0.756,
 # held-out QMSum train MRR 0.663 -> 0.665 (0.15: 0.662); +-2 turns instead: seed R@1 0.769.
 NEIGHBOUR_BOOST = 0.1
+CUT_NEW_WORDS = 1  # see `_complete`
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
@@ -85,6 +86,7 @@ class Ranking:
     typos: bool = True
     speakers: bool = True
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
+    cut_handoff: bool = True  # a sentence cut off by "--" is answered where it goes on (`_complete`)
     answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
     rerank_depth: int = 40  # turns given sentence-level features (0: every candidate)
@@ -316,6 +318,7 @@ class _Cand:
     f: dict[str, float]
     span: tuple[int, int] = (0, 0)
     score: float = 0.0
+    first: tuple[int, int] = (0, 0)  # the turn's first sentence
 
 
 class Searcher:
@@ -600,7 +603,7 @@ class Searcher:
             f["is_question"] = float(_is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
-            cands.append(_Cand(tid, number, f, span_))
+            cands.append(_Cand(tid, number, f, span_, first=(ss[0][0], ss[0][1]) if ss else span_))
             if not context:
                 continue
             nb = [near_cos[(tid, number + d)] for d in (-2, -1, 1, 2) if (tid, number + d) in near_cos]
@@ -650,6 +653,8 @@ class Searcher:
             c.score = float(s)
         if r.question_handoff:
             _handoff(cands, turns, q.keyword_search)
+        if r.cut_handoff:
+            _complete(cands, turns, q)
         cands.sort(key=lambda c: -c.score)
         if r.diversity:
             cands = _diversify(cands, r.diversity, turns)
@@ -690,18 +695,56 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
             nxt.score = c.score + 1e-6
 
 
+def _complete(cands: list[_Cand], turns: dict[tuple[str, int], Turn], q: Query) -> None:
+    """A sentence cut off by "--" ("There are some larger criminal organizations --") goes on in
+    the speaker's next turn ("-- and they tend to work in concert with some corrupt
+    officials"). When a turn's answer span is such a cut-off sentence and it only restates the
+    question (at most CUT_NEW_WORDS content words the question lacks), the turn that completes
+    it takes the turn's score (plus a hair) and its first sentence, the completion, is the
+    span. A cut-off sentence with news of its own is an answer ("... the Polaris Project, which
+    was started by some young Brown students --"). Not for bare keyword searches. The cut-off
+    turn stays right behind its completion (`_diversify`)."""
+    if q.keyword_search:
+        return
+    asked = {w for g in q.groups for w in g}
+    by_key = {(c.tid, c.number): c for c in cands}
+    for c in sorted(cands, key=lambda c: -c.score):
+        t = turns.get((c.tid, c.number))
+        nxt = by_key.get((c.tid, c.number + 1))
+        nt = turns.get((c.tid, c.number + 1))
+        if t is None or nxt is None or nt is None or not _continues(t, nt):
+            continue
+        if t.text[c.span[1]:].strip() or nxt.score > c.score:
+            continue  # the span is not the cut-off end, or the completion ranks higher anyway
+        new = set(stem(keywords(t.text[c.span[0]:c.span[1]]))) - asked
+        if len(new) > CUT_NEW_WORDS:
+            continue
+        nxt.score = c.score + 1e-6
+        nxt.span = nxt.first
+
+
+def _continues(turn: Turn, after: Turn) -> bool:
+    """Does `after` go on with the sentence that `turn` broke off ("... --" then "-- and ...")?"""
+    return (turn.speaker == after.speaker and turn.text.rstrip().endswith(_DASHES)
+            and after.text.lstrip().startswith(_DASHES))
+
+
+_DASHES = ("--", "—", "–")
+
+
 def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Turn]) -> list[_Cand]:
     """Five neighbouring turns of one exchange fill the top five with one place; listing the
     best turn of each place first shows the others too. A place is `radius` characters of
     transcript either side (the next long podcast turn or two, half a dozen short meeting
     ones). The rest follow in score order, so nothing is dropped. Kept together: an answer and
-    the question turn just before it (hand-off)."""
+    the question turn just before it (hand-off), a cut-off turn and the one that completes it."""
     kept: list[tuple[_Cand, Turn]] = []
     later: list[_Cand] = []
     for c in cands:
         t = turns[(c.tid, c.number)]
         near = [(k, kt) for k, kt in kept if k.tid == c.tid and _gap(kt, t) <= radius]
-        asked = any(k.number == c.number + 1 and _answers(t, kt) for k, kt in near)
+        asked = any(k.number == c.number + 1 and (_answers(t, kt) or _continues(t, kt))
+                    for k, kt in near)
         if near and not asked:
             later.append(c)
         else:
