@@ -199,6 +199,9 @@ def test_a_strict_kind_moves_the_span_to_the_nearest_sentence_holding_it():
     assert best_sentence(scores, [False] * 4, "time") == 1  # none holds it
     assert best_sentence(scores, [True, False, False, True], "name") == 1  # "who": no move
     assert best_sentence(scores, [True, False, False, True], None) == 1
+    far = [0.2, 0.1, 0.1, 0.1, 0.9]
+    assert best_sentence(far, [False, False, True, False, False], "time") == 2  # two away
+    assert best_sentence(far, [False, True, False, False, False], "time") == 4  # three: no move
 
 
 def test_the_sentence_after_the_restated_question_can_win():

@@ -67,6 +67,7 @@ _QUESTION_TYPES = (
 # answer span. A "who" question is often answered by a common noun ("a corrupt official"), so
 # "name" only adds SPAN_TYPE.
 STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
+MAX_MOVE = 2  # sentences; see `best_sentence`
 # A count or amount; a year ("in the year 2000") is a time, not an answer to "how many".
 _NUMBER = re.compile(r"(?<![\d,.])(?!(?:1[89]|20)\d\d\b)\d|[$€£%]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
@@ -127,14 +128,17 @@ def sentence_scores(cos: list[float], cov: list[float], window_cov: list[float],
 def best_sentence(scores: list[float], typed: list[bool], kind: str | None) -> int:
     """The answer sentence's index: the best-scoring one; when the kind is one of STRICT_KINDS
     and it lacks the asked-for thing, the nearest sentence that holds it (the higher-scoring of
-    two as near). The best sentence is then where the turn speaks of what was asked, and the
-    thing asked for sits beside it: "What share of the victims are women?" -> "... 800,000
-    people are cross-border trafficking victims each year. About 80 percent of those are
-    women"."""
+    two as near), if one is at most MAX_MOVE sentences away. The best sentence is then where
+    the turn speaks of what was asked, and the thing asked for sits beside it: "What share of
+    the victims are women?" -> "... 800,000 people are cross-border trafficking victims each
+    year. About 80 percent of those are women". Further away it belongs to another point
+    ("When did slavery end?" is not answered by "This upcoming report will come out in June",
+    six sentences before "... the concern that slavery exists today")."""
     best = max(range(len(scores)), key=lambda i: scores[i])
-    if kind not in STRICT_KINDS or typed[best] or not any(typed):
+    if kind not in STRICT_KINDS or typed[best]:
         return best
-    return min((i for i, t in enumerate(typed) if t), key=lambda i: (abs(i - best), -scores[i]))
+    near = [i for i, t in enumerate(typed) if t and abs(i - best) <= MAX_MOVE]
+    return min(near, key=lambda i: (abs(i - best), -scores[i])) if near else best
 
 
 ABSTAIN_BELOW = 0.31  # QMSum train: 1% of answerable queries fall below (train.py prints it)
