@@ -73,6 +73,10 @@ def test_no_shared_word_demands_a_closer_meaning(seed_qa):
     ("What did the ambassador say?", "AMBASSADOR LAGON"),
     ("What did the spokesman say?", "MR. MCCORMACK"),
     ("What did McCormack ask?", "MR. MCCORMACK"),  # "ask" frames, like "say"
+    # words asking for views name no topic; nor does a possessive's "s"
+    ("What does Lagon think?", "AMBASSADOR LAGON"),
+    ("Did Lagon say anything?", "AMBASSADOR LAGON"),
+    ("What is the ambassador's opinion?", "AMBASSADOR LAGON"),
 ])
 def test_a_question_naming_only_a_speaker_lists_their_typical_turns(seed_qa, question, speaker):
     """Nothing but a speaker to go on: only their turns, the most typical first (not the turn
@@ -104,7 +108,9 @@ def test_a_speaker_only_question_under_that_speakers_filter_is_the_same(seed_qa)
     assert other.abstained and all(p.turn.speaker == "AMBASSADOR LAGON" for p in other.passages)
 
 
-@pytest.mark.parametrize("question", ["Who is Lagon?", "Lagon", "What did McCormack ask Lagon?"])
+@pytest.mark.parametrize("question", ["Who is Lagon?", "Lagon", "What did McCormack ask Lagon?",
+                                      "What did Lagon think about Mexico?",
+                                      "What is Lagon's view on Mexico?"])
 def test_who_is_a_bare_name_and_two_speakers_are_not_searched_as_one_speakers_words(
         seed_qa, question):
     a = seed_qa.ask(question)

@@ -25,6 +25,13 @@ QUESTION_FRAME = frozenset(
     """summarize summarise summary discuss discussed discussing discussion discussions
     mention mentioned""".split()
 )
+# Words that ask for someone's views without naming a topic: "What does Lagon think?" and "Did
+# Lagon say anything?" ask only what Lagon says (`search.analyse`, `Query.topical`). They stay
+# search words: "What did the professor think about X?" is better with "think" in BM25.
+OPINION = frozenset(
+    """think thinks thought feel feels felt believe believes view views opinion opinions
+    anything something everything""".split()
+)
 MIN_CORRECT_LEN = 5
 # "Where besides the United States...?", "Who, beyond poverty, ...?": the words after these name
 # what the asker already knows, so they are not the answer. "beyond" only after a comma or

@@ -28,7 +28,8 @@ from .answer import asked_words, best_sentence, has_type, question_type, sentenc
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
-from .lexicon import WORD, corrections, is_keyword_search, keywords, split_exclusion, topic
+from .lexicon import (OPINION, WORD, corrections, is_keyword_search, keywords, split_exclusion,
+                      topic)
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -174,9 +175,11 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
                    if allowed_tids else None)
         named, spans = names.find(question, index.speakers(()), allowed)
         for s, e in sorted(spans, reverse=True):
+            e += 2 if text[e:e + 2] in ("'s", "’s") else 0  # "Lagon's view": no word "s"
             text = text[:s] + " " + text[e:]
     kw = list(dict.fromkeys(keywords(text)))
-    topical = bool(kw) or not named  # "???" has no words to ground either: it is topical
+    # "???" has no words to ground either: it is topical
+    topical = any(w not in OPINION for w in kw) or not named
     kw = kw or list(dict.fromkeys(keywords(question)))
     fixes = corrections(kw, index.document_frequency, index.vocabulary) if ranking.typos else {}
     if encoder is not None:
