@@ -41,6 +41,15 @@ def test_misspelt_words_are_corrected_against_the_index_vocabulary(seed_qa):
     assert "trafficking" not in fixes  # known words are left alone
 
 
+def test_two_swapped_letters_are_one_typo(seed_qa):
+    """"reprot" is two substitutions from "report" but one swap: it is corrected, and the
+    question it spoils is answered."""
+    idx = seed_qa.index
+    assert corrections(["reprot"], idx.document_frequency, idx.vocabulary)["reprot"] == ["report"]
+    a = seed_qa.ask("when does the reprot come out")
+    assert not a.abstained and "June" in a.text
+
+
 def test_typo_question_finds_the_right_turn(seed_qa):
     assert "bonded labor" in top(seed_qa, "what is bondad labour")[0].turn.text
     # the correction is what puts it first: without it the turn ranks lower (5th when measured)

@@ -88,6 +88,8 @@ def corrections(
     vocabulary: Callable[[], list[str]], limit: int = 2,
 ) -> dict[str, list[str]]:
     """Unknown term -> up to `limit` indexed spellings within 1-2 edits, most frequent first.
+    An edit is an insertion, deletion, substitution or swap of neighbouring letters ("reprot"
+    -> "report": optimal string alignment distance).
 
     `known(terms)` returns the document frequency of the terms the index contains;
     `vocabulary()` is called only when some term is unknown (it may be large).
@@ -100,13 +102,13 @@ def corrections(
     if not unknown:
         return {}
     from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
     vocab = vocabulary()
     out: dict[str, list[str]] = {}
     for t in unknown:
         hits = process.extract(
-            t, vocab, scorer=Levenshtein.distance, score_cutoff=_max_edits(t), limit=20,
+            t, vocab, scorer=OSA.distance, score_cutoff=_max_edits(t), limit=20,
         )
         if hits:
             best = min(h[1] for h in hits)
