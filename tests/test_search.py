@@ -164,6 +164,17 @@ def test_named_speaker_is_boosted(seed_qa):
     assert all(p.scores["speaker_named"] == 0.0 for p in plain)
 
 
+def test_a_misspelt_speaker_is_found_respelt(seed_qa):
+    """"ambasador" is corrected to "ambassador", which names Lagon's office: his turns are
+    boosted, and the word is not searched for in McCormack's "Ambassador Lagon, thanks"."""
+    from transcript_qa.search import analyse
+
+    q = analyse("what did the ambasador say about mexico", seed_qa.index, (), Ranking())
+    assert q.speakers == {"AMBASSADOR LAGON"} and "ambassador" not in q.lexical_terms
+    a = seed_qa.ask("what did the ambasador say about mexico")
+    assert a.cited.turn.speaker == "AMBASSADOR LAGON" and "Mexico" in a.text
+
+
 def test_role_names_are_speakers_in_meetings(tmp_path, encoder):
     qa = make_qa(tmp_path, [QMSUM_DEV / "transcripts" / "IS1009d.txt"], encoder)
     qa.build_index()

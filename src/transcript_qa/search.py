@@ -167,23 +167,22 @@ class Query:
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
             encoder: object | None = None) -> Query:
     """`encoder` (optional) vets typo corrections of words it knows whole (`_same_word`)."""
-    named: set[str] = set()
-    text = question
-    if ranking.speakers:
-        # One matcher per index (cached); a transcript filter narrows what it found.
-        allowed = ({label for label, _, _ in index.speakers(allowed_tids)}
-                   if allowed_tids else None)
-        named, spans = names.find(question, index.speakers(()), allowed)
-        for s, e in sorted(spans, reverse=True):
-            e += 2 if text[e:e + 2] in ("'s", "’s") else 0  # "Lagon's view": no word "s"
-            text = text[:s] + " " + text[e:]
+    named, text = _without_names(question, index, allowed_tids, ranking)
     kw = list(dict.fromkeys(keywords(text)))
+    fixes = _fixes(kw or keywords(question), index, ranking, encoder)
+    if ranking.speakers and fixes:
+        # A misspelt speaker or office ("What did the ambasador say?") is found respelt. The
+        # respelt words are the content words then; `fixes` keeps every correction for the
+        # encoder (`fixed_text`).
+        respelt = WORD.sub(lambda m: (fixes.get(m.group(0).lower()) or [m.group(0)])[0],
+                           question)
+        named2, text2 = _without_names(respelt, index, allowed_tids, ranking)
+        if named2 - named:
+            named, text = named2, text2
+            kw = list(dict.fromkeys(keywords(text)))
     # "???" has no words to ground either: it is topical
     topical = any(w not in OPINION for w in kw) or not named
     kw = kw or list(dict.fromkeys(keywords(question)))
-    fixes = corrections(kw, index.document_frequency, index.vocabulary) if ranking.typos else {}
-    if encoder is not None:
-        fixes = _same_word(fixes, encoder)
     groups_w = [[w] + fixes.get(w, []) for w in kw]
     stems = [list(dict.fromkeys(stem(g))) for g in groups_w]
     df = index.document_frequency([w for g in groups_w for w in g])
@@ -204,6 +203,31 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
                  question_type(question), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question))
+
+
+def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
+                   ranking: Ranking) -> tuple[set[str], str]:
+    """The speakers a question names (`names.find`), and the question with their names cut."""
+    if not ranking.speakers:
+        return set(), question
+    # One matcher per index (cached); a transcript filter narrows what it found.
+    allowed = ({label for label, _, _ in index.speakers(allowed_tids)}
+               if allowed_tids else None)
+    named, spans = names.find(question, index.speakers(()), allowed)
+    text = question
+    for s, e in sorted(spans, reverse=True):
+        e += 2 if text[e:e + 2] in ("'s", "’s") else 0  # "Lagon's view": no word "s"
+        text = text[:s] + " " + text[e:]
+    return named, text
+
+
+def _fixes(words: list[str], index: Index, ranking: Ranking,
+           encoder: object | None) -> dict[str, list[str]]:
+    """Typo corrections of the words the index lacks (`lexicon.corrections`, `_same_word`)."""
+    if not ranking.typos:
+        return {}
+    fixes = corrections(words, index.document_frequency, index.vocabulary)
+    return _same_word(fixes, encoder) if encoder is not None else fixes
 
 
 def _same_word(fixes: dict[str, list[str]], encoder: object) -> dict[str, list[str]]:
