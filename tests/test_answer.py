@@ -159,6 +159,12 @@ def test_timings_cover_every_stage(seed_qa):
     ("What did Carol think when talking about the budget?", None),
     ("What did they say about the people who left?", None),
     ("What do NGOs do?", None),
+    ("What happens to companies that use forced labor?", None),
+    ("What kind of companies exploit workers?", None),
+    # an indirect question still asks
+    ("Do you know when the law was passed?", "time"),
+    ("Can you tell me who runs the hotline?", "name"),
+    ("Which year was the law passed?", "time"),
 ])
 def test_question_type_names_what_is_asked_for(question, kind):
     from transcript_qa.answer import question_type
@@ -193,6 +199,20 @@ def test_a_share_needs_a_percentage_and_an_organisation_needs_its_name():
     # "UN" is asked about, "U.S." is a place, "Vienna" a city, "OK" no name at all
     assert not has_type("I led a U.S. delegation to a UN conference in Vienna.", "org", bodies)
     assert not has_type("OK, so we went.", "org", bodies)
+    assert not has_type("I heard about it on TV.", "org", bodies)
+    # the question's own "percent" does not hide "80 percent"
+    assert has_type("About 80 percent of those are women.", "percent", "What percent are women?")
+    assert has_type("One in five victims is a child.", "percent", share)
+
+
+def test_words_that_only_look_like_numbers_and_dates_are_not_them():
+    from transcript_qa.answer import has_type
+
+    assert not has_type("It's one of our main tools.", "number", "How many countries?")
+    assert has_type("About 2000 people were trafficked.", "number", "How many people?")
+    assert not has_type("We may see more cases.", "time", "When did slavery end?")
+    assert has_type("It comes out in May.", "time", "When does it come out?")
+    assert has_type("Slavery ended here in the 1860s.", "time", "When did slavery end?")
 
 
 def test_a_strict_kind_moves_the_span_to_the_nearest_sentence_holding_it():

@@ -148,6 +148,15 @@ def test_a_cut_off_sentence_that_restates_the_question_is_answered_where_it_goes
     assert cut[0].turn.number == behind.number
 
 
+def test_a_cut_off_turn_is_kept_behind_its_completion_only_after_a_hand_off(seed_qa):
+    """Turn 39 ("-- these can be signs. The Department of Health and Human Services runs ...")
+    completes turn 38's "... if they seem to not know where they are --" but answers this on
+    its own: turn 38 is then just a neighbour, listed after the other places."""
+    ps = top(seed_qa, "What department runs the hotline?")
+    assert ps[0].turn.text.startswith("--") and "completes" not in ps[0].scores
+    assert ps[1].turn.number != ps[0].turn.number - 1
+
+
 def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):
     """"The Polaris Project, which was started a few years ago by some young Brown students --"
     answers this though the next turn goes on with it."""

@@ -45,21 +45,26 @@ SPAN_TYPE = 0.15
 # A coarse-to-fine answer-type scheme in the manner of Li & Roth's question classes: a share
 # ("what portion") is a percentage or fraction, not any number; "which agencies" asks for an
 # organisation, not any capitalised word.
-# "When"/"who"/"which" ask only where the question opens with them (after at most one word:
-# "And when", "In which"); later they start a clause ("What did Carol think when talking about
-# X?", "the people who ...").
-_OPENS = r"^\W*(?:[\w'’-]+\W+)?"
+# "When"/"who"/"which" ask only where the question opens with them (after at most one word,
+# "And when", "In which", or an indirect frame, "Do you know when", "Tell me who"); later
+# they start a clause ("What did Carol think when talking about X?", "the people who ...").
+_OPENS = (r"^\W*(?:(?:do|does|can|could|would|will)\s+(?:you|anyone|someone|anybody)\s+"
+          r"(?:know|tell\s+me|say|remember|explain)\s+|(?:please\s+)?tell\s+me\s+|"
+          r"i\s+(?:want\s+to\s+know|wonder|would\s+like\s+to\s+know)\s+)?(?:[\w'’-]+\W+)?")
 _QUESTION_TYPES = (
     ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
                            re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large)\b|\bwhat "
                           r"(?:number|amount|price|cost)\b", re.I)),
-    ("time", re.compile(rf"{_OPENS}when\b|\bwhat (?:year|month|day|date|time)\b", re.I)),
-    ("org", re.compile(r"\b(?:which|what)\s+(?:(?!(?:is|are|was|were|do|does|did|has|have|had|"
-                       r"can|could|will|would|should)\b)[\w.-]+\s+){0,2}?(?:bod(?:y|ies)|"
-                       r"organi[sz]ations?|agenc(?:y|ies)|institutions?|ngos?|charit(?:y|ies)|"
-                       r"non-?profits?|compan(?:y|ies)|firms?|ministr(?:y|ies)|departments?)\b",
-                       re.I)),
+    ("time", re.compile(rf"{_OPENS}when\b|\b(?:what|which) (?:year|month|day|date|time|decade|"
+                        r"century)\b", re.I)),
+    # "Which UN bodies", "what international organisations", "which of the agencies"; not
+    # "What happens to companies", "What kind of companies" or "What about the agencies".
+    ("org", re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|(?!(?:is|are|was|were|do|does|did|"
+                       r"has|have|had|can|could|will|would|should|about|kind|sort|type)\b)"
+                       r"[\w.-]+\s+)?(?:bod(?:y|ies)|organi[sz]ations?|agenc(?:y|ies)|"
+                       r"institutions?|ngos?|charit(?:y|ies)|non-?profits?|compan(?:y|ies)|"
+                       r"firms?|ministr(?:y|ies)|departments?)\b", re.I)),
     ("name", re.compile(rf"{_OPENS}(?:who|whom|whose|where|which)\b|\bwhat (?:groups?|"
                         r"countr(?:y|ies)|cit(?:y|ies)|places?|name)\b", re.I)),
 )
@@ -68,20 +73,31 @@ _QUESTION_TYPES = (
 # "name" only adds SPAN_TYPE.
 STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
 MAX_MOVE = 2  # sentences; see `best_sentence`
-# A count or amount; a year ("in the year 2000") is a time, not an answer to "how many".
-_NUMBER = re.compile(r"(?<![\d,.])(?!(?:1[89]|20)\d\d\b)\d|[$€£%]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+# A count or amount. Not "one" (mostly a pronoun: "one can call"), nor a year after a word
+# that dates it ("in the year 2000", "since 1998"): a time, not an answer to "how many".
+_NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
                      r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
                      r"dozens?|half|percent)\b", re.I)
-_TIME = re.compile(r"\b(?:1[89]\d\d|20\d\d|January|February|March|April|May|June|July|"
-                   r"August|September|October|November|December|Monday|Tuesday|Wednesday|"
-                   r"Thursday|Friday|Saturday|Sunday|yesterday|tomorrow|ago)\b|\b(?:last|next|"
-                   r"this) (?:week|month|year|spring|summer|autumn|fall|winter)\b", re.I)
+_DATED_YEAR = re.compile(r"\b(?:in|since|by|from|until|till|year|of|early|late|mid|before|"
+                         r"after|during|around|circa)\s+(?:1[89]|20)\d\d\b", re.I)
+# Month and day names only capitalised ("may" is mostly a verb).
+_TIME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
+                   r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                   r"Sunday)\b|(?i:\b(?:1[89]\d\d|20\d\d|yesterday|tomorrow|today|tonight|ago|"
+                   r"decades?|centur(?:y|ies))\b|\b(?:1[89]|20)?\d0s\b|\b(?:last|next|this) "
+                   r"(?:week|month|year|spring|summer|autumn|fall|winter)\b)")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w.&'’-]*")
-_PERCENT = re.compile(r"\d\s*%|\bper ?cent\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|"
-                      r"majority|minority)\b", re.I)
-# An organisation's name: an acronym ("UNICEF", "NGOs"; not a dotted "U.S.") or a capitalised
-# word that heads one ("the UN Office on Drugs and Crime", "the Polaris Project").
-_ORG = re.compile(r"\b(?!OK\b)[A-Z]{2,}s?\b|(?<![.!?]\s)(?<!^)\b(?:Organi[sz]ation|Office|Agency|"
+# A share: "80 percent" (one match, so "What percent ...?" still finds it), "one in five",
+# "half", "a third", "the majority".
+_PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|per ?cent\b)|\bper ?cent\b|\b(?:one|two|three|four|"
+                      r"\d+)\s+(?:in|out\s+of)\s+(?:two|three|four|five|six|seven|eight|nine|"
+                      r"ten|a\s+hundred|\d+)\b|\b(?:half|halves|thirds?|quarters?|fifths?|"
+                      r"tenths?|majority|minority)\b", re.I)
+# An organisation's name: an acronym ("UNICEF", "NGOs"; not a dotted "U.S.", nor acronyms that
+# name no organisation: "TV", "US", "OK", "HIV") or a capitalised word that heads one ("the UN
+# Office on Drugs and Crime", "the Polaris Project").
+_ORG = re.compile(r"\b(?!(?:OK|TV|US|USA|UK|PM|AM|ID|IT|CEO|HIV|AIDS|DNA|GDP|PC|PDF|FAQ)s?\b)"
+                  r"[A-Z]{2,}s?\b|(?<![.!?]\s)(?<!^)\b(?:Organi[sz]ation|Office|Agency|"
                   r"Department|Ministry|Council|Committee|Commission|Fund|Project|Bank|Union|"
                   r"Association|Institute|Bureau|Foundation|Cent(?:er|re)|Services?|Court|"
                   r"Corporation|Company|Society|University|Coalition|Alliance|Network|Authority|"
@@ -91,7 +107,8 @@ _PATTERNS = {"number": _NUMBER, "percent": _PERCENT, "time": _TIME, "org": _ORG,
 
 
 def question_type(question: str) -> str | None:
-    """"percent", "number", "time", "org", "name" (a person, organisation or place) or None."""
+    """"percent", "number", "time", "org" (an organisation), "name" (a person, place or
+    organisation: any capitalised name) or None."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
@@ -113,8 +130,11 @@ def has_type(text: str, kind: str | None, asked: frozenset[str] | str) -> bool:
         return False
     if isinstance(asked, str):
         asked = asked_words(asked)
+    text = text.strip()
+    if kind == "number":
+        text = _DATED_YEAR.sub(lambda m: " " * len(m.group(0)), text)
     return any(m.group(0).lower().strip(".") not in asked
-               for m in _PATTERNS[kind].finditer(text.strip()))
+               for m in _PATTERNS[kind].finditer(text))
 
 
 def sentence_scores(cos: list[float], cov: list[float], window_cov: list[float],

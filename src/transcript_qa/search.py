@@ -614,7 +614,10 @@ class Searcher:
                 span_scores = sentence_scores(span_cos, span_covs, win, typed)
                 best = best_sentence(span_scores, typed, q.kind)
                 span_ = (ss[best][0], ss[best][1])
-                f["span_type"] = float(typed[best])
+                # Ranked on the closest sentence: one beside it holding a number or a date is
+                # not evidence that the turn answers (`best_sentence` may still pick it).
+                top = max(range(len(ss)), key=span_scores.__getitem__)
+                f["span_type"] = float(typed[top])
             else:
                 f["sent_max"] = f["sent_2nd"] = f["unit_cos"]
                 span_ = (0, len(turn.text))
@@ -699,6 +702,18 @@ class Searcher:
         return out
 
 
+def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
+    """(candidate, its turn, the next turn's candidate, the next turn), best candidate first,
+    for the candidates whose next turn is a candidate too."""
+    by_key = {(c.tid, c.number): c for c in cands}
+    for c in sorted(cands, key=lambda c: -c.score):
+        t = turns.get((c.tid, c.number))
+        nxt = by_key.get((c.tid, c.number + 1))
+        nt = turns.get((c.tid, c.number + 1))
+        if t is not None and nxt is not None and nt is not None:
+            yield c, t, nxt, nt
+
+
 def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
              keyword_search: bool = False) -> None:
     """An interviewer question that restates the user's question is not its answer: when a
@@ -707,56 +722,46 @@ def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
     Not when the question names the asker: then the asker's own words are the target. Nor,
     for a bare keyword search ("sweatshops"), when the answer holds fewer of its words than
     the question turn: the user asked where the words are said, not for an answer."""
-    by_key = {(c.tid, c.number): c for c in cands}
-    for c in sorted(cands, key=lambda c: -c.score):
-        t = turns.get((c.tid, c.number))
-        if t is None or c.f.get("speaker_named"):
+    for c, t, nxt, nt in _next_turns(cands, turns):
+        if c.f.get("speaker_named") or not _answers(t, nt):
             continue  # a question by the speaker the user asks about is what they want
-        nxt = by_key.get((c.tid, c.number + 1))
-        nt = turns.get((c.tid, c.number + 1))
-        if nxt is None or nt is None or not _answers(t, nt):
-            continue
         if keyword_search and nxt.f.get("turn_cov", 0.0) < c.f.get("turn_cov", 0.0):
             continue
         if nxt.score < c.score:
             nxt.score = c.score + 1e-6
 
 
+_DASHES = ("--", "—", "–")
+
+
 def _complete(cands: list[_Cand], turns: dict[tuple[str, int], Turn], q: Query) -> None:
     """A sentence cut off by "--" ("There are some larger criminal organizations --") goes on in
     the speaker's next turn ("-- and they tend to work in concert with some corrupt
     officials"). When a turn's answer span is such a cut-off sentence and it only restates the
-    question (at most CUT_NEW_WORDS content words the question lacks), the turn that completes
-    it takes the turn's score (plus a hair) and its first sentence, the completion, is the
-    span. A cut-off sentence with news of its own is an answer ("... the Polaris Project, which
-    was started by some young Brown students --"). Not for bare keyword searches. The cut-off
-    turn stays right behind its completion (`_diversify`)."""
+    question (at most CUT_NEW_WORDS words of four or more letters that the question lacks), the
+    turn that completes it takes the turn's score (plus a hair) and its first sentence, the
+    completion, is the span. A cut-off sentence with news of its own is an answer ("... the
+    Polaris Project, which was started by some young Brown students --"). Not for bare keyword
+    searches. The cut-off turn stays right behind its completion (`_diversify`)."""
     if q.keyword_search:
         return
-    asked = {w for g in q.groups for w in g}
-    by_key = {(c.tid, c.number): c for c in cands}
-    for c in sorted(cands, key=lambda c: -c.score):
-        t = turns.get((c.tid, c.number))
-        nxt = by_key.get((c.tid, c.number + 1))
-        nt = turns.get((c.tid, c.number + 1))
-        if t is None or nxt is None or nt is None or not _continues(t, nt):
-            continue
-        if t.text[c.span[1]:].strip() or nxt.score > c.score:
+    question_stems = {w for g in q.groups for w in g}
+    for c, t, nxt, nt in _next_turns(cands, turns):
+        if not _continues(t, nt) or t.text[c.span[1]:].strip() or nxt.score > c.score:
             continue  # the span is not the cut-off end, or the completion ranks higher anyway
-        new = set(stem(keywords(t.text[c.span[0]:c.span[1]]))) - asked
-        if len(new) > CUT_NEW_WORDS:
+        said = [w for w in keywords(t.text[c.span[0]:c.span[1]])
+                if len(w) >= 4 and "'" not in w and "’" not in w]
+        if len(set(stem(said)) - question_stems) > CUT_NEW_WORDS:
             continue
         nxt.score = c.score + 1e-6
         nxt.span = nxt.first
+        nxt.f["completes"] = 1.0
 
 
 def _continues(turn: Turn, after: Turn) -> bool:
     """Does `after` go on with the sentence that `turn` broke off ("... --" then "-- and ...")?"""
     return (turn.speaker == after.speaker and turn.text.rstrip().endswith(_DASHES)
             and after.text.lstrip().startswith(_DASHES))
-
-
-_DASHES = ("--", "—", "–")
 
 
 def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Turn]) -> list[_Cand]:
@@ -770,7 +775,7 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
     for c in cands:
         t = turns[(c.tid, c.number)]
         near = [(k, kt) for k, kt in kept if k.tid == c.tid and _gap(kt, t) <= radius]
-        asked = any(k.number == c.number + 1 and (_answers(t, kt) or _continues(t, kt))
+        asked = any(k.number == c.number + 1 and (_answers(t, kt) or k.f.get("completes"))
                     for k, kt in near)
         if near and not asked:
             later.append(c)
