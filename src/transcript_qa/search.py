@@ -9,8 +9,10 @@ question's words (typos corrected against the index vocabulary), how many of the
 word pairs stand together in it (`phrase_share`), whether its answer sentence holds the kind
 of thing asked for, whether it is a question or follows one, and whether its speaker is named
 in the question (plus neighbour cosines for the learned scorer, `rerank.py`). The shipped
-formula combines them (`_rank`); the ranked list then shows places before neighbours
-(`_diversify`). `Ranking` switches parts off for ablations.
+formula combines them (`_rank`); an interviewer's question that restates the user's hands its
+rank to the answer after it (`_handoff`), a cut-off sentence that does to the turn completing
+it (`_complete`); the ranked list then shows places before neighbours (`_diversify`).
+`Ranking` switches parts off for ablations.
 
 Batch-first: `search_batch` embeds all questions in one call; `search` is a batch of one.
 """
