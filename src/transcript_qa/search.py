@@ -89,7 +89,7 @@ class Ranking:
     typos: bool = True
     speakers: bool = True
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
-    cut_handoff: bool = True  # a sentence cut off by "--" is answered where it goes on (`_complete`)
+    cut_handoff: bool = True  # a cut-off sentence is answered where it goes on (`_complete`)
     answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
     rerank_depth: int = 40  # turns given sentence-level features (0: every candidate)
