@@ -75,8 +75,9 @@ STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
 MAX_MOVE = 2  # sentences; see `best_sentence`
 # A count or amount. Not "one" (mostly a pronoun: "one can call"), nor a year after a word
 # that dates it ("in the year 2000", "since 1998"): a time, not an answer to "how many".
-_NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
-                     r"eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
+_NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:zero|two|three|four|five|six|seven|eight|nine|"
+                     r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|"
+                     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
                      r"dozens?|half|percent)\b", re.I)
 _DATED_YEAR = re.compile(r"\b(?:in|since|by|from|until|till|year|of|early|late|mid|before|"
                          r"after|during|around|circa)\s+(?:1[89]|20)\d\d\b", re.I)
