@@ -11,8 +11,8 @@ Span choice (`sentence_scores`): each sentence of a candidate turn scores
       when -> a time, how many/much -> a number, what share -> a percentage, which agencies ->
       an organisation) and the sentence holds one the question lacks.
 For the kinds words tell reliably (STRICT_KINDS: number, percentage, time, organisation) the
-best sentence must hold the thing: if it does not, the nearest sentence that does is the
-answer (`best_sentence`).
+best sentence should hold the thing: if it does not, the nearest sentence at most MAX_MOVE
+away that does is the answer (`best_sentence`).
 When the question sets something aside ("Besides poverty, what...?", lexicon.split_exclusion),
 the cosine is taken against the question without that clause and its words weigh nothing in
 the coverage terms: a sentence about X restates what the asker already knows.
@@ -68,9 +68,9 @@ _QUESTION_TYPES = (
     ("name", re.compile(rf"{_OPENS}(?:who|whom|whose|where|which)\b|\bwhat (?:groups?|"
                         r"countr(?:y|ies)|cit(?:y|ies)|places?|name)\b", re.I)),
 )
-# Kinds that words tell reliably: when some sentence of a turn holds one, only those can be its
-# answer span. A "who" question is often answered by a common noun ("a corrupt official"), so
-# "name" only adds SPAN_TYPE.
+# Kinds that words tell reliably: the answer span moves to a sentence holding one
+# (`best_sentence`). A "who" question is often answered by a common noun ("a corrupt
+# official"), so "name" only adds SPAN_TYPE.
 STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
 MAX_MOVE = 2  # sentences; see `best_sentence`
 # A count or amount. Not "one" (mostly a pronoun: "one can call"), nor a year after a word
@@ -143,7 +143,6 @@ def sentence_scores(cos: list[float], cov: list[float], window_cov: list[float],
     """How well each sentence of a turn answers the question (see the module docstring)."""
     return [c + SPAN_COVERAGE * v + SPAN_CONTEXT * w + SPAN_TYPE * float(t)
             for c, v, w, t in zip(cos, cov, window_cov, typed)]
-
 
 
 def best_sentence(scores: list[float], typed: list[bool], kind: str | None) -> int:
