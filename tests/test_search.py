@@ -157,6 +157,19 @@ def test_a_cut_off_turn_is_kept_behind_its_completion_only_after_a_hand_off(seed
     assert ps[1].turn.number != ps[0].turn.number - 1
 
 
+def test_a_turn_that_breaks_off_is_followed_by_the_turn_that_goes_on_with_it(seed_qa):
+    """Turn 39 ends "... some young Brown students --" and turn 40, "-- and they run the
+    resource center, 24 hours, ...", goes on with it. Both are about the resource center;
+    the place rule (`diversity`) must not move the rest of the utterance below every other
+    place, out of the three passages abstention looks at."""
+    question = "Is the resource center open around the clock?"
+    a = seed_qa.ask(question)
+    first, second = a.passages[0].turn, a.passages[1].turn
+    assert first.text.rstrip().endswith("--") and "resource center" in first.text
+    assert second.number == first.number + 1 and second.text.startswith("--")
+    assert "24 hours" in second.text and not a.abstained
+
+
 def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):
     """"The Polaris Project, which was started a few years ago by some young Brown students --"
     answers this though the next turn goes on with it."""

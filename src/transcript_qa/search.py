@@ -771,14 +771,17 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
     best turn of each place first shows the others too. A place is `radius` characters of
     transcript either side (the next long podcast turn or two, half a dozen short meeting
     ones). The rest follow in score order, so nothing is dropped. Kept together: an answer and
-    the question turn just before it (hand-off), a cut-off turn and the one that completes it."""
+    the question turn just before it (hand-off), a cut-off turn and the one that completes it
+    (after a cut-off hand-off, `_complete`), and a listed turn that breaks off mid-sentence
+    and the speaker's next turn that goes on with it: one utterance, read in order ("... some
+    young Brown students --" / "-- and they run the resource center, 24 hours, ...")."""
     kept: list[tuple[_Cand, Turn]] = []
     later: list[_Cand] = []
     for c in cands:
         t = turns[(c.tid, c.number)]
         near = [(k, kt) for k, kt in kept if k.tid == c.tid and _gap(kt, t) <= radius]
         asked = any(k.number == c.number + 1 and (_answers(t, kt) or k.f.get("completes"))
-                    for k, kt in near)
+                    or k.number == c.number - 1 and _continues(kt, t) for k, kt in near)
         if near and not asked:
             later.append(c)
         else:
