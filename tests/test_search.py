@@ -161,13 +161,23 @@ def test_a_turn_that_breaks_off_is_followed_by_the_turn_that_goes_on_with_it(see
     """Turn 39 ends "... some young Brown students --" and turn 40, "-- and they run the
     resource center, 24 hours, ...", goes on with it. Both are about the resource center;
     the place rule (`diversity`) must not move the rest of the utterance below every other
-    place, out of the three passages abstention looks at."""
-    question = "Is the resource center open around the clock?"
-    a = seed_qa.ask(question)
-    first, second = a.passages[0].turn, a.passages[1].turn
+    place. (Without the cut-off rules, which may put the better fragment first.)"""
+    ps = Searcher(seed_qa.index, seed_qa.encoder, Ranking(cut_handoff=False)).search(
+        "Is the resource center open around the clock?", k=5)
+    first, second = ps[0].turn, ps[1].turn
     assert first.text.rstrip().endswith("--") and "resource center" in first.text
     assert second.number == first.number + 1 and second.text.startswith("--")
-    assert "24 hours" in second.text and not a.abstained
+
+
+def test_the_fragment_of_an_utterance_that_answers_is_cited(seed_qa):
+    """Of the two fragments of one utterance ("... runs a wonderful national resource center
+    with a hotline. ... Brown students --" / "-- and they run the resource center, 24 hours,
+    ..."), the one whose sentence answers is cited; the other is listed right behind it."""
+    a = seed_qa.ask("Is the resource center open around the clock?")
+    assert not a.abstained and "24 hours" in a.text
+    assert a.cited.turn.text.startswith("--")
+    assert a.passages[1].turn.number == a.cited.turn.number - 1
+    assert a.passages[1].turn.text.rstrip().endswith("--")
 
 
 def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):
@@ -234,8 +244,9 @@ def test_words_in_many_units_are_left_out_of_bm25_unless_nothing_is_left(seed_qa
 ])
 def test_the_top_passages_come_from_different_places(seed_qa, question):
     """Neighbouring turns of one exchange wait until every other place is listed (except the
-    question turn just before its answer); nothing is dropped, only reordered."""
-    from transcript_qa.search import _answers
+    question turn just before its answer, and the rest of a sentence broken off by "--");
+    nothing is dropped, only reordered."""
+    from transcript_qa.search import _answers, _continues
 
     radius = Ranking().diversity
     # every candidate (k=500), without the keyword slot: only diversity reorders
@@ -252,8 +263,10 @@ def test_the_top_passages_come_from_different_places(seed_qa, question):
 
     top5 = [p.turn for p in ranked[:5]]
     for i, t in enumerate(top5):
-        for earlier in top5[:i]:
-            assert apart(t, earlier) or (earlier.number == t.number + 1 and _answers(t, earlier))
+        near = [e for e in top5[:i] if not apart(t, e)]
+        # a turn beside an earlier one is that one's question or the rest of its sentence
+        assert not near or any((e.number == t.number + 1 and _answers(t, e))
+                               or (t.number == e.number + 1 and _continues(e, t)) for e in near)
 
 
 @pytest.mark.parametrize("question,expected", [

@@ -89,7 +89,8 @@ class Ranking:
     typos: bool = True
     speakers: bool = True
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
-    cut_handoff: bool = True  # a cut-off sentence is answered where it goes on (`_complete`)
+    # A cut-off sentence is answered where it goes on (`_complete`, `_best_fragment_first`).
+    cut_handoff: bool = True
     answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
     weights: str | None = None  # reranker JSON for rescore="learned" (None: the shipped one)
     rerank_depth: int = 40  # turns given sentence-level features (0: every candidate)
@@ -348,6 +349,7 @@ class _Cand:
     span: tuple[int, int] = (0, 0)
     score: float = 0.0
     first: tuple[int, int] = (0, 0)  # the turn's first sentence
+    span_score: float = 0.0  # how well the answer span answers (answer.sentence_scores)
 
 
 class Searcher:
@@ -635,7 +637,8 @@ class Searcher:
             f["is_question"] = float(_is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
-            cands.append(_Cand(tid, number, f, span_, first=(ss[0][0], ss[0][1]) if ss else span_))
+            cands.append(_Cand(tid, number, f, span_, first=(ss[0][0], ss[0][1]) if ss else span_,
+                               span_score=span_scores[best] if ss else f["sent_max"]))
             if not context:
                 continue
             nb = [near_cos[(tid, number + d)] for d in (-2, -1, 1, 2) if (tid, number + d) in near_cos]
@@ -692,6 +695,8 @@ class Searcher:
             cands = _diversify(cands, r.diversity, turns)
         if r.keyword_slot:
             cands = _keyword_slot(cands, turns, r.diversity)
+        if r.cut_handoff:
+            _best_fragment_first(cands, turns)
         out = []
         for rank, c in enumerate(cands[:k], start=1):
             t = turns[(c.tid, c.number)]
@@ -758,6 +763,22 @@ def _complete(cands: list[_Cand], turns: dict[tuple[str, int], Turn], q: Query) 
         nxt.score = c.score + 1e-6
         nxt.span = nxt.first
         nxt.f["completes"] = 1.0
+
+
+def _best_fragment_first(cands: list[_Cand], turns: dict[tuple[str, int], Turn]) -> None:
+    """A sentence broken off by "--" and the speaker's next turn that goes on with it are one
+    utterance split in two; listed one behind the other (`_diversify`), the fragment whose
+    answer sentence answers better (`_Cand.span_score`) goes first, so it is the one cited:
+    "Is the resource center open around the clock?" is answered by "-- and they run the
+    resource center, 24 hours, ...", not by the start's "... runs a wonderful national
+    resource center with a hotline." Both stay listed."""
+    for i in range(len(cands) - 1):
+        a, b = cands[i], cands[i + 1]
+        if (a.tid == b.tid and b.number == a.number + 1
+                and _continues(turns[(a.tid, a.number)], turns[(b.tid, b.number)])
+                and b.span_score > a.span_score):
+            b.score = max(b.score, a.score + 1e-6)
+            cands[i], cands[i + 1] = b, a
 
 
 def _continues(turn: Turn, after: Turn) -> bool:
