@@ -165,6 +165,10 @@ def test_timings_cover_every_stage(seed_qa):
     ("Do you know when the law was passed?", "time"),
     ("Can you tell me who runs the hotline?", "name"),
     ("Which year was the law passed?", "time"),
+    # an alternative question asks which of its options holds
+    ("Who is more often trafficked, men or women?", "choice"),
+    ("Will the report come out in June, or in December?", "choice"),
+    ("Is it legal or not?", None),
 ])
 def test_question_type_names_what_is_asked_for(question, kind):
     from transcript_qa.answer import question_type
@@ -203,6 +207,33 @@ def test_a_share_needs_a_percentage_and_an_organisation_needs_its_name():
     # the question's own "percent" does not hide "80 percent"
     assert has_type("About 80 percent of those are women.", "percent", "What percent are women?")
     assert has_type("One in five victims is a child.", "percent", share)
+
+
+@pytest.mark.parametrize("question, options", [
+    ("Who is more often trafficked across borders, men or women?", {"men", "women"}),
+    ("Is it young people or older people?", {"young", "older"}),  # what tells them apart
+    ("Are most trafficking victims adults or children?", {"adults", "children"}),
+    ("Did he meet the attorney general in Mexico City or in Washington?",
+     {"mexico", "city", "washington"}),
+    ("Is it legal or not?", set()),  # "or not" offers no option
+    ("Or what?", set()),
+    ("What is forced labor?", set()),
+])
+def test_an_alternative_question_offers_the_words_after_and_before_or(question, options):
+    from transcript_qa.answer import choice_options
+
+    assert choice_options(question) == options
+
+
+def test_a_choice_is_answered_by_a_sentence_naming_an_option():
+    from transcript_qa.answer import has_type
+
+    q = "Are cross-border victims mostly men or women?"
+    assert has_type("About 80 percent of those are women.", "choice", q)
+    assert has_type("Most of them are men.", "choice", q)
+    assert not has_type("About 800,000 people are victims each year.", "choice", q)
+    # a whole word: "women" does not name "men"
+    assert not has_type("Women are the majority.", "choice", "Is it mostly men or boys?")
 
 
 def test_words_that_only_look_like_numbers_and_dates_are_not_them():
@@ -259,6 +290,8 @@ def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
     # ... "... a law in the year 2000 ... an annual report ... assessing ... countries": a year is
     # no count
     ("How many countries does the annual report assess?", "170 countries"),
+    # ... "... 800,000 people are cross-border trafficking victims each year": neither option
+    ("Are cross-border victims mostly men or women?", "women"),
 ])
 def test_the_answer_is_the_sentence_beside_the_closest_that_holds_the_asked_for_thing(
         seed_qa, question, expected):

@@ -9,10 +9,11 @@ Span choice (`sentence_scores`): each sentence of a candidate turn scores
     + SPAN_CONTEXT x the same share over the previous and this sentence together
     + SPAN_TYPE if the question asks for a kind of thing (who/which -> a name, where -> a place,
       when -> a time, how many/much -> a number, what share -> a percentage, which agencies ->
-      an organisation) and the sentence holds one the question lacks.
-For the kinds words tell reliably (STRICT_KINDS: number, percentage, time, organisation) the
-best sentence should hold the thing: if it does not, the nearest sentence at most MAX_MOVE
-away that does is the answer (`best_sentence`).
+      an organisation, "... men or women?" -> one of the options) and the sentence holds one
+      the question lacks (an option: one the question names).
+For the kinds words tell reliably (STRICT_KINDS: choice, number, percentage, time,
+organisation) the best sentence should hold the thing: if it does not, the nearest sentence
+at most MAX_MOVE away that does is the answer (`best_sentence`).
 When the question sets something aside ("Besides poverty, what...?", lexicon.split_exclusion),
 the cosine is taken against the question without that clause and its words weigh nothing in
 the coverage terms: a sentence about X restates what the asker already knows.
@@ -35,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .lexicon import keywords
 from .model import Answer, Passage
 
 SPAN_COVERAGE = 0.5
@@ -71,7 +73,7 @@ _QUESTION_TYPES = (
 # Kinds that words tell reliably: the answer span moves to a sentence holding one
 # (`best_sentence`). A "who" question is often answered by a common noun ("a corrupt
 # official"), so "name" only adds SPAN_TYPE.
-STRICT_KINDS = frozenset({"percent", "number", "time", "org"})
+STRICT_KINDS = frozenset({"choice", "percent", "number", "time", "org"})
 MAX_MOVE = 2  # sentences; see `best_sentence`
 # A count or amount. Not "one" (mostly a pronoun: "one can call"), nor a year after a word
 # that dates it ("in the year 2000", "since 1998"): a time, not an answer to "how many".
@@ -107,9 +109,38 @@ _PATTERNS = {"number": _NUMBER, "percent": _PERCENT, "time": _TIME, "org": _ORG,
              "name": _CAPITALISED}
 
 
+# An alternative question ends "A or B?" ("Who is more often trafficked across borders, men or
+# women?", "Is it young people or older people?"): it asks which of the options holds, so the
+# answer names one. "... or not?" offers no option.
+_CHOICE = re.compile(r"((?:[\w'’-]+\s+){0,2}[\w'’-]+),?\s+or\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)"
+                     r"\s*\?+\s*$", re.I)
+_NO_OPTION = frozenset({"not", "no", "otherwise", "else", "something", "anything", "what",
+                        "both", "neither", "none", "whatever", "nothing"})
+
+
+def choice_options(question: str) -> frozenset[str]:
+    """The words that tell an alternative question's options apart ("men or women?" -> men,
+    women; "young people or older people?" -> young, older); empty when it offers none."""
+    m = _CHOICE.search(question)
+    if m is None:
+        return frozenset()
+    # As many words before "or" as after it: "Are most victims adults or children?" offers
+    # adults or children, not victims.
+    after = m.group(2).split()
+    a, b = frozenset(keywords(" ".join(m.group(1).split()[-len(after):]))), frozenset(
+        keywords(m.group(2)))
+    a, b = a - b, b - a
+    if not a or not b or (a | b) & _NO_OPTION:
+        return frozenset()
+    return a | b
+
+
 def question_type(question: str) -> str | None:
-    """"percent", "number", "time", "org" (an organisation), "name" (a person, place or
-    organisation: any capitalised name) or None."""
+    """"choice" (which of the options it names: `choice_options`), "percent", "number",
+    "time", "org" (an organisation), "name" (a person, place or organisation: any capitalised
+    name) or None."""
+    if choice_options(question):
+        return "choice"
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
@@ -124,11 +155,18 @@ def asked_words(question: str) -> frozenset[str]:
     return frozenset(w.lower().strip(".") for w in re.findall(r"[\w.’'-]+", question)) | _I
 
 
-def has_type(text: str, kind: str | None, asked: frozenset[str] | str) -> bool:
+def has_type(text: str, kind: str | None, asked: frozenset[str] | str,
+             options: frozenset[str] = frozenset()) -> bool:
     """Does `text` hold a thing of `kind` that the question (`asked`: its `asked_words`, or
-    the question itself) does not already name?"""
+    the question itself) does not already name? For "choice": one of its `options`
+    (`choice_options`; taken from `asked` when that is the question itself)."""
     if kind is None:
         return False
+    if kind == "choice":
+        options = options or (choice_options(asked) if isinstance(asked, str) else options)
+        return bool(options) and re.search(
+            r"\b(?:%s)(?:s|es)?\b" % "|".join(map(re.escape, sorted(options))), text, re.I
+        ) is not None
     if isinstance(asked, str):
         asked = asked_words(asked)
     text = text.strip()

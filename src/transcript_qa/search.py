@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import names
-from .answer import asked_words, best_sentence, has_type, question_type, sentence_scores
+from .answer import (asked_words, best_sentence, choice_options, has_type, question_type,
+                     sentence_scores)
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
@@ -165,6 +166,7 @@ class Query:
     topical: bool = True  # has content words besides the speakers it names (answer.grounding)
     keyword_search: bool = False  # a few words, no question (lexicon.is_keyword_search)
     scoped: bool = False  # names one speaker and nothing else: searched by `_speaker_scope`
+    options: frozenset[str] = frozenset()  # "men or women?" (answer.choice_options)
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
@@ -205,7 +207,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
                  question_type(question), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
-                 keyword_search=is_keyword_search(question))
+                 keyword_search=is_keyword_search(question), options=choice_options(question))
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -614,7 +616,7 @@ class Searcher:
                     span_covs = [coverage(q, found, a, b, q.span_idf) for a, b, _ in ss]
                 win = [coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], q.span_idf)
                        for i in range(len(ss))]
-                typed = [has_type(turn.text[a:b], q.kind, q.asked) for a, b, _ in ss]
+                typed = [has_type(turn.text[a:b], q.kind, q.asked, q.options) for a, b, _ in ss]
                 span_scores = sentence_scores(span_cos, span_covs, win, typed)
                 best = best_sentence(span_scores, typed, q.kind)
                 span_ = (ss[best][0], ss[best][1])
@@ -626,7 +628,7 @@ class Searcher:
                 f["sent_max"] = f["sent_2nd"] = f["unit_cos"]
                 span_ = (0, len(turn.text))
                 f["sent_cov"] = 0.0
-                f["span_type"] = float(has_type(turn.text, q.kind, q.asked))
+                f["span_type"] = float(has_type(turn.text, q.kind, q.asked, q.options))
             f["turn_cov"] = coverage(q, found)
             f["topical"] = float(q.topical)
             f["speaker_scope"] = float(q.scoped)
