@@ -134,10 +134,15 @@ def test_restated_interviewer_question_does_not_outrank_its_answer(seed_qa):
     assert 38 in numbers and (37 not in numbers or numbers.index(38) < numbers.index(37))
 
 
-def test_a_cut_off_sentence_that_restates_the_question_is_answered_where_it_goes_on(seed_qa):
+@pytest.mark.parametrize("question", [
+    "Who do large criminal organizations work with?",
+    # a paraphrase: two of the cut sentence's words are said otherwise
+    "Who do the big criminal networks tend to team up with?",
+])
+def test_a_cut_off_sentence_that_restates_the_question_is_answered_where_it_goes_on(
+        seed_qa, question):
     """"There are some larger criminal organizations --" breaks off; the speaker's next turn
     completes it: "-- and they tend to work in concert with some corrupt officials ..."."""
-    question = "Who do large criminal organizations work with?"
     a = seed_qa.ask(question)
     assert a.cited.turn.text.startswith("--") and a.text.startswith("-- and they tend to work")
     assert "corrupt officials" in a.text
