@@ -799,9 +799,13 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
     transcript either side (the next long podcast turn or two, half a dozen short meeting
     ones). The rest follow in score order, so nothing is dropped. Kept together: an answer and
     the question turn just before it (hand-off), a cut-off turn and the one that completes it
-    (after a cut-off hand-off, `_complete`), and a listed turn that breaks off mid-sentence
-    and the speaker's next turn that goes on with it: one utterance, read in order ("... some
-    young Brown students --" / "-- and they run the resource center, 24 hours, ...")."""
+    (after a cut-off hand-off, `_complete`). Not held back either (listed in score order): the
+    speaker's next turn that goes on with a listed turn's broken-off sentence, the rest of one
+    utterance ("... some young Brown students --" / "-- and they run the resource center, 24
+    hours, ..."). Not the other way round: a listed completion's cut-off start is a neighbour
+    (measured at stop 14: the extra podcast set gains one question at rank 4, and the rule
+    of stop 13 that lists "What department runs the hotline?"'s start after the other places
+    would go). Nor moved up next to it: that cost answers and ranks on the extra set."""
     kept: list[tuple[_Cand, Turn]] = []
     later: list[_Cand] = []
     for c in cands:
