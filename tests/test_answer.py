@@ -169,6 +169,11 @@ def test_timings_cover_every_stage(seed_qa):
     ("Who is more often trafficked, men or women?", "choice"),
     ("Will the report come out in June, or in December?", "choice"),
     ("Is it legal or not?", None),
+    # a wh-question ending "A or B" asks for something else
+    ("What share of victims are women or children?", "percent"),
+    ("How many people are trafficked for labor or sex?", "number"),
+    ("Which agencies help victims of labor or sex trafficking?", "org"),
+    ("What happens to victims who are sick or injured?", None),
 ])
 def test_question_type_names_what_is_asked_for(question, kind):
     from transcript_qa.answer import question_type
@@ -212,10 +217,14 @@ def test_a_share_needs_a_percentage_and_an_organisation_needs_its_name():
 @pytest.mark.parametrize("question, options", [
     ("Who is more often trafficked across borders, men or women?", {"men", "women"}),
     ("Is it young people or older people?", {"young", "older"}),  # what tells them apart
-    ("Are most trafficking victims adults or children?", {"adults", "children"}),
-    ("Did he meet the attorney general in Mexico City or in Washington?",
-     {"mexico", "city", "washington"}),
+    ("Are most trafficking victims adults or young children?", {"adults", "young", "children"}),
+    ("Did he meet the attorney general in Mexico City or in Washington?", {"city", "washington"}),
+    ("Are they men or women or both?", {"men", "women"}),  # "or both" is no option
+    ("Is it men or women?!", {"men", "women"}),
     ("Is it legal or not?", set()),  # "or not" offers no option
+    ("Has it lasted ten years or more?", set()),
+    ("Was it the U.S. or the U.K.?", set()),
+    ("What share of victims are women or children?", set()),  # not in yes/no form
     ("Or what?", set()),
     ("What is forced labor?", set()),
 ])
@@ -234,6 +243,8 @@ def test_a_choice_is_answered_by_a_sentence_naming_an_option():
     assert not has_type("About 800,000 people are victims each year.", "choice", q)
     # a whole word: "women" does not name "men"
     assert not has_type("Women are the majority.", "choice", "Is it mostly men or boys?")
+    # by stem: "an adult" names "adults"
+    assert has_type("Each is an adult.", "choice", "Are they adults or children?")
 
 
 def test_words_that_only_look_like_numbers_and_dates_are_not_them():
@@ -292,6 +303,8 @@ def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
     ("How many countries does the annual report assess?", "170 countries"),
     # ... "... 800,000 people are cross-border trafficking victims each year": neither option
     ("Are cross-border victims mostly men or women?", "women"),
+    # a share asked for, not a choice between women and children
+    ("What share of victims are women or children?", "80 percent"),
 ])
 def test_the_answer_is_the_sentence_beside_the_closest_that_holds_the_asked_for_thing(
         seed_qa, question, expected):
@@ -328,3 +341,21 @@ def test_the_answer_is_not_the_sentence_about_what_the_asker_set_aside(seed_qa):
     plain = Searcher(seed_qa.index, seed_qa.encoder, Ranking(exclusions=False)).search(question)
     assert plain[0].turn.number == 30
     assert "poverty" in plain[0].turn.text[plain[0].span_start:plain[0].span_end]
+
+
+def test_question_patterns_do_not_backtrack_for_ages_on_long_odd_questions():
+    """A question may be 2,000 characters. Runs of "-", "'" or one long word once sent the
+    opening-word pattern (`_OPENS`) into cubic backtracking: 9 s for 1,000 dashes, over two
+    minutes for 2,000. Each string here takes well under a second now; the generous bound in a
+    separate process only catches that blow-up, it is no speed target."""
+    import subprocess
+    import sys
+
+    code = (
+        "from transcript_qa.answer import question_type, choice_options\n"
+        "from transcript_qa.lexicon import split_exclusion, keywords\n"
+        "for pat in ['-', \"'\", '\u2019', 'a-', 'a ', 'a or ', 'do you know ', 'besides ']:\n"
+        "    q = (pat * 2000)[:2000]\n"
+        "    question_type(q); choice_options(q); split_exclusion(q); keywords(q)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

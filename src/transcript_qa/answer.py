@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .lexicon import keywords
+from .lexicon import keywords, stem, words
 from .model import Answer, Passage
 
 SPAN_COVERAGE = 0.5
@@ -52,7 +52,7 @@ SPAN_TYPE = 0.15
 # they start a clause ("What did Carol think when talking about X?", "the people who ...").
 _OPENS = (r"^\W*(?:(?:do|does|can|could|would|will)\s+(?:you|anyone|someone|anybody)\s+"
           r"(?:know|tell\s+me|say|remember|explain)\s+|(?:please\s+)?tell\s+me\s+|"
-          r"i\s+(?:want\s+to\s+know|wonder|would\s+like\s+to\s+know)\s+)?(?:[\w'’-]+\W+)?")
+          r"i\s+(?:want\s+to\s+know|wonder|would\s+like\s+to\s+know)\s+)?(?:[\w'’-]+[^\w'’-]+)?")
 _QUESTION_TYPES = (
     ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
                            re.I)),
@@ -109,30 +109,47 @@ _PATTERNS = {"number": _NUMBER, "percent": _PERCENT, "time": _TIME, "org": _ORG,
              "name": _CAPITALISED}
 
 
-# An alternative question ends "A or B?" ("Who is more often trafficked across borders, men or
-# women?", "Is it young people or older people?"): it asks which of the options holds, so the
-# answer names one. "... or not?" offers no option.
-_CHOICE = re.compile(r"((?:[\w'’-]+\s+){0,2}[\w'’-]+),?\s+or\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)"
-                     r"\s*\?+\s*$", re.I)
-_NO_OPTION = frozenset({"not", "no", "otherwise", "else", "something", "anything", "what",
-                        "both", "neither", "none", "whatever", "nothing"})
+# An alternative question offers options in its last words, "A or B?", and asks which of
+# them holds. It is asked in yes/no form ("Is it young people or older people?", "Will the
+# report come out in June or in December?") or sets the options off with a comma ("Who is
+# more often trafficked across borders, men or women?"). A wh-question that ends "A or B?"
+# asks for something else: "What share of victims are women or children?" wants a
+# percentage, "What happens to victims who are sick or injured?" no option at all. A closing
+# "or both?" / "or not?" is no option of its own; "or more?" offers none.
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|do|does|did|will|would|can|could|should|shall|"
+                     r"has|have|had|may|might|must)\b", re.I)
+_CHOICE = re.compile(r"(,\s*)?((?:[\w'’.-]+\s+){0,2}[\w'’.-]+),?\s+or\s+((?:[\w'’.-]+\s+){0,2}"
+                     r"[\w'’.-]+)\s*\?[\s?!\"'”’)]*$", re.I)
+_OR_BOTH = re.compile(r",?\s+or\s+(?:both|neither|not|none|either|something\s+else|"
+                      r"anything\s+else)(?=\s*\?)", re.I)
+_NO_OPTION = frozenset({"not", "no", "otherwise", "else", "something", "anything", "both",
+                        "neither", "none", "whatever", "nothing", "more", "less", "fewer",
+                        "other", "others", "etc"})
+CHOICE_TAIL = 200  # characters: the options are in the question's last words
 
 
 def choice_options(question: str) -> frozenset[str]:
-    """The words that tell an alternative question's options apart ("men or women?" -> men,
-    women; "young people or older people?" -> young, older); empty when it offers none."""
-    m = _CHOICE.search(question)
-    if m is None:
+    """The words that name an alternative question's options ("men or women?" -> men, women;
+    "young people or older people?" -> young, older; "170 or 200 countries?" -> 170, 200,
+    countries); empty when it is no alternative question."""
+    tail = _OR_BOTH.sub("", question[-CHOICE_TAIL:])
+    m = _CHOICE.search(tail)
+    if m is None or not (m.group(1) or _YES_NO.match(question)):
         return frozenset()
-    # As many words before "or" as after it: "Are most victims adults or children?" offers
-    # adults or children, not victims.
-    after = m.group(2).split()
-    a, b = frozenset(keywords(" ".join(m.group(1).split()[-len(after):]))), frozenset(
-        keywords(m.group(2)))
-    a, b = a - b, b - a
-    if not a or not b or (a | b) & _NO_OPTION:
+    # single letters are no option ("the U.S. or the U.K.?" reads u, s, k)
+    a, b = ([w for w in keywords(m.group(i)) if len(w) > 1 or w.isdigit()] for i in (2, 3))
+    while a and b and a[-1] == b[-1]:  # "young people or older people": the people are shared
+        a, b = a[:-1], b[:-1]
+    if not a or not b:
         return frozenset()
-    return a | b
+    # Before "or", the word next to it ("Are most victims adults or young children?": adults,
+    # not victims); after it, every word (young children; "sex or labor trafficking" keeps
+    # "trafficking", which names no option but only makes the kind less strict).
+    first, second = {a[-1]}, set(b)
+    first, second = first - second, second - first
+    if not first or not second or (first | second) & _NO_OPTION:
+        return frozenset()
+    return frozenset(first | second)
 
 
 def question_type(question: str) -> str | None:
@@ -157,16 +174,16 @@ def asked_words(question: str) -> frozenset[str]:
 
 def has_type(text: str, kind: str | None, asked: frozenset[str] | str,
              options: frozenset[str] = frozenset()) -> bool:
-    """Does `text` hold a thing of `kind` that the question (`asked`: its `asked_words`, or
-    the question itself) does not already name? For "choice": one of its `options`
-    (`choice_options`; taken from `asked` when that is the question itself)."""
+    """Does `text` hold a thing of `kind`: for "choice", a word of one of the question's
+    `options` (by stem: "an adult" names "adults"; `choice_options`, taken from `asked` when
+    that is the question itself); for the other kinds, one that the question (`asked`: its
+    `asked_words`, or the question itself) does not already name?"""
     if kind is None:
         return False
     if kind == "choice":
-        options = options or (choice_options(asked) if isinstance(asked, str) else options)
-        return bool(options) and re.search(
-            r"\b(?:%s)(?:s|es)?\b" % "|".join(map(re.escape, sorted(options))), text, re.I
-        ) is not None
+        if not options and isinstance(asked, str):
+            options = choice_options(asked)
+        return bool(options) and not set(stem(list(options))).isdisjoint(stem(words(text)))
     if isinstance(asked, str):
         asked = asked_words(asked)
     text = text.strip()

@@ -41,6 +41,19 @@ _EXCLUSION = re.compile(
     r"not counting|in addition to)|(?:^|,)\s*beyond)\s+([^,;:?!]+)", re.I)
 
 
+_STEMMER = None
+
+
+def stem(ws: list[str]) -> list[str]:
+    """Snowball English stems (PyStemmer), as FTS5's porter tokenizer sees words, near enough."""
+    global _STEMMER
+    if _STEMMER is None:
+        import Stemmer
+
+        _STEMMER = Stemmer.Stemmer("english")
+    return _STEMMER.stemWords(ws)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters/digits, inner apostrophes kept)."""
     return [m.group(0).lower() for m in WORD.finditer(text)]

@@ -32,7 +32,7 @@ from .embed import Encoder
 from .errors import TranscriptQAError
 from .index import Index
 from .lexicon import (OPINION, WORD, corrections, is_keyword_search, keywords, split_exclusion,
-                      topic)
+                      stem, topic)
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -125,18 +125,6 @@ def check_question(question: str) -> str:
             f"The question is {len(q)} characters long; keep it under {MAX_QUESTION_CHARS}."
         )
     return q
-
-
-_STEMMER = None
-
-
-def stem(ws: list[str]) -> list[str]:
-    global _STEMMER
-    if _STEMMER is None:
-        import Stemmer
-
-        _STEMMER = Stemmer.Stemmer("english")
-    return _STEMMER.stemWords(ws)
 
 
 def fts_query(terms: list[str]) -> str | None:
@@ -356,6 +344,7 @@ class _Cand:
     score: float = 0.0
     first: tuple[int, int] = (0, 0)  # the turn's first sentence
     span_score: float = 0.0  # how well the answer span answers (answer.sentence_scores)
+    first_score: float = 0.0  # ... and the first sentence (the span after `_complete`)
 
 
 class Searcher:
@@ -644,7 +633,8 @@ class Searcher:
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
             cands.append(_Cand(tid, number, f, span_, first=(ss[0][0], ss[0][1]) if ss else span_,
-                               span_score=span_scores[best] if ss else f["sent_max"]))
+                               span_score=span_scores[best] if ss else f["sent_max"],
+                               first_score=span_scores[0] if ss else f["sent_max"]))
             if not context:
                 continue
             nb = [near_cos[(tid, number + d)] for d in (-2, -1, 1, 2) if (tid, number + d) in near_cos]
@@ -699,10 +689,10 @@ class Searcher:
         cands.sort(key=lambda c: -c.score)
         if r.diversity:
             cands = _diversify(cands, r.diversity, turns)
-        if r.keyword_slot:
-            cands = _keyword_slot(cands, turns, r.diversity)
         if r.cut_handoff:
             _best_fragment_first(cands, turns)
+        if r.keyword_slot:
+            cands = _keyword_slot(cands, turns, r.diversity)
         out = []
         for rank, c in enumerate(cands[:k], start=1):
             t = turns[(c.tid, c.number)]
@@ -767,7 +757,7 @@ def _complete(cands: list[_Cand], turns: dict[tuple[str, int], Turn], q: Query) 
         if len(set(stem(said)) - question_stems) > CUT_NEW_WORDS:
             continue
         nxt.score = c.score + 1e-6
-        nxt.span = nxt.first
+        nxt.span, nxt.span_score = nxt.first, nxt.first_score
         nxt.f["completes"] = 1.0
 
 
@@ -777,7 +767,8 @@ def _best_fragment_first(cands: list[_Cand], turns: dict[tuple[str, int], Turn])
     answer sentence answers better (`_Cand.span_score`) goes first, so it is the one cited:
     "Is the resource center open around the clock?" is answered by "-- and they run the
     resource center, 24 hours, ...", not by the start's "... runs a wonderful national
-    resource center with a hotline." Both stay listed."""
+    resource center with a hotline." Only a start followed by its continuation is reordered
+    (`_complete` has already put a completion first where the start restates the question)."""
     for i in range(len(cands) - 1):
         a, b = cands[i], cands[i + 1]
         if (a.tid == b.tid and b.number == a.number + 1
