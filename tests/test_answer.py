@@ -68,6 +68,25 @@ def test_no_shared_word_demands_a_closer_meaning(seed_qa):
     assert abstains(passages)
 
 
+def test_a_question_found_by_a_name_alone_in_someone_elses_turn_abstains(seed_qa):
+    """Nothing in the podcast says where Lagon studied; McCormack's greeting says his name,
+    which lifts its cosine over both thresholds. No other word of the question is in reach
+    and the turn is not Lagon's: refused."""
+    from transcript_qa.answer import UNGROUNDED_BELOW, abstains, confidence
+
+    a = seed_qa.ask("Where did Ambassador Lagon go to college?")
+    assert a.abstained
+    top = a.passages[0]
+    assert top.turn.speaker == "MR. MCCORMACK" and "Lagon" in top.turn.text
+    assert max(confidence(p) for p in a.passages[:3]) >= UNGROUNDED_BELOW
+    # without the name rule (any other speaker named, i.e. the top passage is "theirs")
+    from dataclasses import replace
+
+    own = [replace(top, scores={**top.scores, "speaker_named": 1.0})] + a.passages[1:]
+    assert not abstains(own)
+    assert not seed_qa.ask("What did Lagon say about Mexico?").abstained
+
+
 @pytest.mark.parametrize("question, speaker", [
     ("What did Lagon say?", "AMBASSADOR LAGON"),
     ("What did the ambassador say?", "AMBASSADOR LAGON"),

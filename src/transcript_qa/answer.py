@@ -30,6 +30,10 @@ or when none of the question's content words occurs in or beside those passages 
 cosine is below UNGROUNDED_BELOW: an off-topic question can sit near a passage in meaning
 alone ("population of Brazil" ~ "other parts of Latin America"), but a question the
 transcript answers almost always shares a word with the answer or the turns around it.
+Likewise, whatever the cosine, a question that names a speaker is unanswered when none of its
+other words occurs in or beside the top passages and the top one is someone else's: the name
+alone found it ("Where did Ambassador Lagon go to college?" would cite McCormack's "Ambassador
+Mark Lagon, thanks for joining us", cosine 0.61).
 """
 from __future__ import annotations
 
@@ -238,9 +242,10 @@ def grounding(p: Passage) -> float:
 def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
              ungrounded: float = UNGROUNDED_BELOW) -> bool:
     """Too far in meaning from the top three passages, or too far for passages that share no
-    word with the question (unless it names speakers and nothing else: `topical`). A question
-    that search answered with one named speaker's most typical turns (`speaker_scope`, "What
-    did Lagon say?") is never refused."""
+    word with the question (unless it names speakers and nothing else: `topical`), or found
+    by a named speaker's name alone in someone else's turn. A question that search answered
+    with one named speaker's most typical turns (`speaker_scope`, "What did Lagon say?") is
+    never refused."""
     top = passages[:3]
     if not top:
         return True
@@ -250,7 +255,11 @@ def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
     if conf < threshold:
         return True
     topical = top[0].scores.get("topical", 1.0) > 0
-    return topical and conf < ungrounded and max(grounding(p) for p in top) == 0.0
+    if not topical or max(grounding(p) for p in top) > 0.0:
+        return False
+    by_name_alone = (top[0].scores.get("any_speaker", 0.0) > 0
+                     and top[0].scores.get("speaker_named", 0.0) == 0.0)
+    return conf < ungrounded or by_name_alone
 
 
 def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BELOW,
