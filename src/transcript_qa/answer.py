@@ -156,11 +156,11 @@ def choice_options(question: str) -> frozenset[str]:
     return frozenset(first | second)
 
 
-def question_type(question: str) -> str | None:
-    """"choice" (which of the options it names: `choice_options`), "percent", "number",
-    "time", "org" (an organisation), "name" (a person, place or organisation: any capitalised
-    name) or None."""
-    if choice_options(question):
+def question_type(question: str, options: frozenset[str] | None = None) -> str | None:
+    """"choice" (which of the options it names: `choice_options`, or `options` when the
+    caller has them already), "percent", "number", "time", "org" (an organisation), "name"
+    (a person, place or organisation: any capitalised name) or None."""
+    if choice_options(question) if options is None else options:
         return "choice"
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):

@@ -196,10 +196,11 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     focus, excluded = split_exclusion(question) if ranking.exclusions else (question, "")
     gone = set(keywords(excluded))
     span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
+    options = choice_options(question)
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
-                 question_type(question), asked_words(question),
+                 question_type(question, options), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
-                 keyword_search=is_keyword_search(question), options=choice_options(question))
+                 keyword_search=is_keyword_search(question), options=options)
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
