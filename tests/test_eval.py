@@ -65,3 +65,18 @@ def test_eval_command_indexes_the_question_sets_transcripts(tmp_path, monkeypatc
     assert {"R@1", "R@5", "MRR@10", "false_abstain"} <= set(rep["overall"])
     assert "embed" in rep["timings"] and len(rep["items"]) == 3
     assert any((tmp_path / "cache").iterdir())  # indexed into the cache, not the given index
+
+
+def test_a_passage_of_several_turns_is_relevant_when_any_of_them_is():
+    """A passage that shows one speaker's run of turns (`Passage.turns`) holds what each of
+    them says: a gold turn or snippet in any of them is a hit."""
+    run = [_turn(4, "The border is the key thing."), _turn(5, "It's the coercion.")]
+    p = Passage(run[0], 1.0, rank=1, turns=run)
+    alone = Passage(run[0], 1.0, rank=1)
+    turns = evaluate.EvalItem("x", "q?", "k", transcript="m", gold_turns={5})
+    snippet = evaluate.EvalItem("y", "q?", "k", gold_snippets=["it's the coercion"])
+    for item in (turns, snippet):
+        assert evaluate.relevant(item, p) and not evaluate.relevant(item, alone)
+    other = evaluate.EvalItem("z", "q?", "k", transcript="elsewhere", gold_turns={5})
+    assert not evaluate.relevant(other, p)
+

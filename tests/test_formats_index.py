@@ -9,6 +9,7 @@ import pytest
 
 from conftest import DATA, SEED, make_qa
 from transcript_qa import index as index_mod
+from transcript_qa.search import Searcher
 
 FIX = Path(__file__).parent / "fixtures"
 WH = DATA / "formats" / "wh_press_briefing_2023-11-30.md"
@@ -81,3 +82,18 @@ def test_fixing_a_bad_file_indexes_it(tmp_path, encoder):
     report = qa.build_index()
     assert report.added == ["wrong_shape"] and not report.errors
     assert [t.text for t in qa.turns("wrong_shape")] == [fixed[0]["text"]]
+
+
+def test_long_runs_and_reporters_stay_turn_by_turn(mixed):
+    """A passage is a speaker's whole run of turns only when the run is short: the NASA
+    commentary is one speaker throughout, and `Q` is whichever reporter asks."""
+    qa, _ = mixed
+    s = Searcher(qa.index, qa.encoder)
+    pao = qa.turns(SPACELOG.stem)
+    assert len({t.utterance for t in pao[5:25]}) == 1
+    assert s._utterance_of(pao[15]) == [pao[15]]
+    wh = {t.number: t for t in qa.turns(WH.stem)}
+    assert wh[95].speaker_name == "Reporter" and wh[94].utterance == wh[95].utterance
+    assert s._utterance_of(wh[95]) == [wh[95]]
+    seed = qa.turns(SEED.stem)
+    assert [t.number for t in s._utterance_of(seed[38])] == [38, 39, 40]

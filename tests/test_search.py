@@ -147,8 +147,9 @@ def test_a_cut_off_sentence_that_restates_the_question_is_answered_where_it_goes
     assert a.cited.turn.text.startswith("--") and a.text.startswith("-- and they tend to work")
     assert "corrupt officials" in a.text
     assert a.text == a.cited.turn.text[a.span_start:a.span_end]
-    behind = a.passages[1].turn
-    assert behind.number == a.cited.turn.number - 1 and behind.text.rstrip().endswith("--")
+    behind, cited = a.cited.run  # one utterance, one passage: the cut-off turn, then the rest
+    assert cited == a.cited.turn and behind.number == cited.number - 1
+    assert behind.text.rstrip().endswith("--")
     cut = Searcher(seed_qa.index, seed_qa.encoder, Ranking(cut_handoff=False)).search(question)
     assert cut[0].turn.number == behind.number
 
@@ -167,7 +168,8 @@ def test_a_turn_that_breaks_off_is_followed_by_the_turn_that_goes_on_with_it(see
     resource center, 24 hours, ...", goes on with it. Both are about the resource center;
     the place rule (`diversity`) must not move the rest of the utterance below every other
     place. (Without the cut-off rules, which may put the better fragment first.)"""
-    ps = Searcher(seed_qa.index, seed_qa.encoder, Ranking(cut_handoff=False)).search(
+    ps = Searcher(seed_qa.index, seed_qa.encoder,
+                  Ranking(cut_handoff=False, utterances=False)).search(
         "Is the resource center open around the clock?", k=5)
     first, second = ps[0].turn, ps[1].turn
     assert first.text.rstrip().endswith("--") and "resource center" in first.text
@@ -177,12 +179,33 @@ def test_a_turn_that_breaks_off_is_followed_by_the_turn_that_goes_on_with_it(see
 def test_the_fragment_of_an_utterance_that_answers_is_cited(seed_qa):
     """Of the two fragments of one utterance ("... runs a wonderful national resource center
     with a hotline. ... Brown students --" / "-- and they run the resource center, 24 hours,
-    ..."), the one whose sentence answers is cited; the other is listed right behind it."""
-    a = seed_qa.ask("Is the resource center open around the clock?")
+    ..."), the one whose sentence answers is cited; the passage shows the other before it.
+    Turn by turn (no utterance passages), the other is listed right behind it."""
+    q = "Is the resource center open around the clock?"
+    a = seed_qa.ask(q)
     assert not a.abstained and "24 hours" in a.text
     assert a.cited.turn.text.startswith("--")
-    assert a.passages[1].turn.number == a.cited.turn.number - 1
-    assert a.passages[1].turn.text.rstrip().endswith("--")
+    before = [t for t in a.cited.run if t.number == a.cited.turn.number - 1]
+    assert before and before[0].text.rstrip().endswith("--")
+    ps = Searcher(seed_qa.index, seed_qa.encoder, Ranking(utterances=False)).search(q, k=5)
+    assert ps[0].turn == a.cited.turn and ps[1].turn == before[0]
+
+
+def test_one_speakers_short_run_of_turns_is_one_passage(seed_qa):
+    """The page cuts Lagon's answer into "... makes you think that it's the crossing of a
+    border, that's the key thing." (turn 4) and "It's the coercion. It's the control. It's
+    slavery." (turn 5). One passage shows both, in order; no turn is listed twice. Read
+    apart, turn 5 ranks nowhere near the top."""
+    q = "Is moving someone across a border the defining feature of trafficking?"
+    ps = seed_qa.search(q, k=10)
+    assert [t.number for t in ps[0].run] == [4, 5] and ps[0].turn.number in (4, 5)
+    assert ps[0].run[1].text.startswith("It's the coercion")
+    shown = [(t.transcript_id, t.number) for p in ps for t in p.run]
+    assert len(shown) == len(set(shown))
+    assert any(len(p.run) == 3 for p in seed_qa.search("hotline", k=5))  # turns 38-40
+    apart = Searcher(seed_qa.index, seed_qa.encoder, Ranking(utterances=False)).search(q, k=10)
+    assert all(p.run == [p.turn] for p in apart)
+    assert 5 not in [p.turn.number for p in apart[:3]]
 
 
 def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):
@@ -256,9 +279,10 @@ def test_the_top_passages_come_from_different_places(seed_qa, question):
     radius = Ranking().diversity
     # every candidate (k=500), without the keyword slot: only diversity reorders
     plain = Searcher(seed_qa.index, seed_qa.encoder,
-                     Ranking(diversity=0, keyword_slot=False)).search(question, k=500)
+                     Ranking(diversity=0, keyword_slot=False, utterances=False)).search(
+        question, k=500)
     ranked = Searcher(seed_qa.index, seed_qa.encoder,
-                      Ranking(keyword_slot=False)).search(question, k=500)
+                      Ranking(keyword_slot=False, utterances=False)).search(question, k=500)
     assert [p.turn.number for p in ranked] != [p.turn.number for p in plain]
     assert sorted(p.turn.number for p in ranked) == sorted(p.turn.number for p in plain)
     assert ranked[0].turn.number == plain[0].turn.number
@@ -363,9 +387,11 @@ def test_the_fifth_passage_is_the_keyword_views_best_new_place(seed_qa, question
     from transcript_qa.search import _gap
 
     radius = Ranking().diversity
-    blend = Searcher(seed_qa.index, seed_qa.encoder, Ranking(keyword_slot=False)).search(
-        question, k=40)
-    five = seed_qa.search(question, k=5)
+    # turn by turn: the keyword slot picks a turn; utterance passages are formed after it
+    blend = Searcher(seed_qa.index, seed_qa.encoder,
+                     Ranking(keyword_slot=False, utterances=False)).search(question, k=40)
+    five = Searcher(seed_qa.index, seed_qa.encoder, Ranking(utterances=False)).search(
+        question, k=5)
     assert [p.turn.number for p in five[:4]] == [p.turn.number for p in blend[:4]]
     rest = [p for p in blend[4:] if p.scores["unit_lex"] > 0
             and all(_gap(h.turn, p.turn) > radius for h in blend[:4])]

@@ -132,7 +132,7 @@ def test_ask_shows_the_answer_with_the_cited_speaker_text(page):
     for i in range(others.count()):
         p = others.nth(i)
         assert p.locator("header .tqa-name").inner_text()
-        assert re.search(r"turn \d+", p.locator(":scope > .tqa-where").inner_text())
+        assert re.search(r"turns? \d+", p.locator(":scope > .tqa-where").inner_text())
         assert re.fullmatch(r"\d\.\d\d", p.locator(".tqa-score").inner_text().strip())
         assert len(p.locator(":scope > .tqa-body").inner_text()) > 20
     SCREENSHOT.parent.mkdir(exist_ok=True)

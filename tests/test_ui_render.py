@@ -84,6 +84,35 @@ def test_answer_card_highlights_the_span_inside_the_verbatim_turn():
     assert markup.count('class="tqa-rank"') == 1 and "Unrelated." in markup
 
 
+def test_a_passage_of_several_turns_shows_them_all_with_the_span_in_the_cited_one():
+    """One speaker's run of turns (a page cut one answer into labelled paragraphs) is one
+    passage: every turn is shown in order, the span is marked in the cited turn only, and
+    the context around it starts before the first and ends after the last."""
+    run = [turn(4, "A border, the key thing."), turn(5, "It is the coercion. It is slavery."),
+           turn(6, "-- and the key thing again.")]
+    s, e = 0, len("It is the coercion.")
+    p = Passage(turn=run[1], score=0.9, rank=1, transcript_title="Podcast", turns=run)
+    other = Passage(turn=turn(9, "Elsewhere."), score=0.2, rank=2, transcript_title="Podcast",
+                    turns=[turn(9, "Elsewhere."), turn(10, "The rest of it.")])
+    a = Answer(question="Is it the border?", passages=[p, other], cited=p,
+               text=run[1].text[s:e], span_start=s, span_end=e)
+    everything = {n: turn(n, f"Turn {n} said this.") for n in range(1, 12)} | {
+        t.number: t for t in run}
+
+    def ctx(tid, n):
+        return [everything[m] for m in (n - 1, n, n + 1) if m in everything]
+
+    markup = render.answer_html(a, ctx)
+    body = markup[markup.index('class="tqa-body tqa-cited"'):]
+    assert body.index("A border") < body.index("<mark>It is the coercion.</mark>") \
+        < body.index("-- and the key thing")
+    assert markup.count("<mark>") == 1
+    assert "Podcast</span> · turns 4–6" in markup and 'data-turn="5"' in markup
+    assert "Show context (turns 3–7)" in markup and "Turn 3 said" in markup
+    assert "Turn 7 said" in markup and "Turn 5 said" not in markup
+    assert "turns 9–10" in markup and "The rest of it." in markup
+
+
 def test_abstention_card_says_so_and_marks_closest_passages():
     p = Passage(turn=turn(1, "Something else."), score=0.1, rank=1, low_confidence=True)
     markup = render.answer_html(Answer(question="Who won?", passages=[p], abstained=True))

@@ -295,11 +295,14 @@ def _wrap(text: str) -> str:
 
 
 def format_passage(p) -> str:
+    from .render import turn_label
+
     t = p.turn
     flag = " (low confidence)" if p.low_confidence else ""
     head = f"{p.rank}. [{t.transcript_id}, score {p.score:.2f}{flag}]"
-    return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, turn {t.number}: " + (
-        textwrap.indent(_wrap(f'"{t.text}"'), "   ").lstrip())
+    text = "\n\n".join(x.text for x in p.run)
+    return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}: " + (
+        textwrap.indent(_wrap(f'"{text}"'), "   ").lstrip())
 
 
 def format_answer(a) -> str:

@@ -110,13 +110,12 @@ def _item(d: dict[str, Any], where: str) -> EvalItem:
 
 
 def relevant(item: EvalItem, p: Passage) -> bool:
-    t = p.turn
-    if item.transcript and t.transcript_id != item.transcript:
+    """Does the passage (all the turns it shows: `Passage.run`) hold a gold turn or snippet."""
+    if item.transcript and p.turn.transcript_id != item.transcript:
         return False
     if item.gold_turns:
-        return t.number in item.gold_turns
-    text = _norm(t.text)
-    return any(_norm(s) in text for s in item.gold_snippets)
+        return any(t.number in item.gold_turns for t in p.run)
+    return any(_norm(s) in _norm(t.text) for t in p.run for s in item.gold_snippets)
 
 
 def score_item(item: EvalItem, a: Answer) -> ItemResult:

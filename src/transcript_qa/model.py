@@ -76,6 +76,14 @@ class Passage:
     # every listed passage can highlight where it answers; 0/0 when unknown.
     span_start: int = 0
     span_end: int = 0
+    # The utterance `turn` belongs to when it is one short run of its speaker's turns (a
+    # web page cuts one answer into labelled paragraphs): all of them, in order, shown and
+    # matched as one passage. Empty: the passage is `turn` alone.
+    turns: list[Turn] = field(default_factory=list)
+
+    @property
+    def run(self) -> list[Turn]:
+        return self.turns or [self.turn]
 
     def to_dict(self) -> dict[str, Any]:
         t = self.turn
@@ -96,6 +104,7 @@ class Passage:
             "low_confidence": self.low_confidence,
             "span_start": self.span_start,
             "span_end": self.span_end,
+            "turns": [{"turn": x.number, "text": x.text} for x in self.run],
         }
 
 

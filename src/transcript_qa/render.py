@@ -65,13 +65,28 @@ def _speaker(turn: Turn, colours: Colours, with_role: bool = True) -> str:
             f'<span class="tqa-name"{title}>{esc(turn.speaker_name)}</span>{role}</span>')
 
 
-def _goto(turn: Turn, title: str) -> str:
+def turn_label(run: Sequence[Turn]) -> str:
+    """"turn 5", or "turns 38–40" for a passage that is one speaker's run of turns."""
+    first, last = run[0].number, run[-1].number
+    return f"turn {first}" if first == last else f"turns {first}–{last}"
+
+
+def _goto(turn: Turn, title: str, run: Sequence[Turn] = ()) -> str:
     """A citation link; the app's script turns a click into 'show this turn in Browse'."""
     when = f" · {fmt_time(turn.start)}" if turn.start is not None else ""
     return (f'<a class="tqa-goto" href="#" data-transcript="{esc(turn.transcript_id)}" '
             f'data-turn="{turn.number}" title="Open this turn in the transcript">'
             f'<span class="tqa-title">{esc(title or turn.transcript_id)}</span> · '
-            f'turn {turn.number}{when}</a>')
+            f'{turn_label(run or [turn])}{when}</a>')
+
+
+def _run_text(run: Sequence[Turn], cited: Turn, marks: Sequence[tuple[int, int]] = ()) -> str:
+    """The passage's turns as paragraphs, `marks` highlighted in the cited one."""
+    if len(run) == 1:
+        return _text(cited.text, marks)
+    return "".join(
+        f'<p class="tqa-part" data-turn="{t.number}">'
+        f"{_text(t.text, marks if t.number == cited.number else ())}</p>" for t in run)
 
 
 def _neighbour(turn: Turn, colours: Colours) -> str:
@@ -81,14 +96,17 @@ def _neighbour(turn: Turn, colours: Colours) -> str:
             f'<div class="tqa-body">{_text(turn.text)}</div></div>')
 
 
-def _with_context(turn: Turn, body: str, context: ContextFn | None, colours: Colours) -> str:
-    """The turn's text with its neighbours hidden above and below, shown in place on demand."""
-    around = context(turn.transcript_id, turn.number) if context else []
-    before = [t for t in around if t.number < turn.number]
-    after = [t for t in around if t.number > turn.number]
+def _with_context(run: Sequence[Turn], body: str, context: ContextFn | None,
+                  colours: Colours) -> str:
+    """The passage's text with the turns around it hidden above and below, shown in place on
+    demand."""
+    first, last = run[0], run[-1]
+    tid = first.transcript_id
+    before = [t for t in context(tid, first.number) if t.number < first.number] if context else []
+    after = [t for t in context(tid, last.number) if t.number > last.number] if context else []
     if not before and not after:
         return body
-    nums = [t.number for t in around] or [turn.number]
+    nums = [t.number for t in [*before, *run, *after]]
     span = f"turns {min(nums)}–{max(nums)}"
     return (
         f'<div class="tqa-ctx tqa-before">{"".join(_neighbour(t, colours) for t in before)}</div>'
@@ -114,7 +132,7 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
     badge = '<span class="tqa-badge">closest match</span>' if p.low_confidence else ""
     badge += _named(p)
     score = max(0.0, min(1.0, float(p.score)))
-    body = f'<div class="tqa-body">{_text(t.text)}</div>'
+    body = f'<div class="tqa-body">{_run_text(p.run, t)}</div>'
     return (
         f'<article class="tqa-passage{low}" data-transcript="{esc(t.transcript_id)}" '
         f'data-turn="{t.number}">'
@@ -122,8 +140,8 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
         f'<span class="tqa-score" title="relevance score">'
         f'<span class="tqa-bar"><span style="width:{score * 100:.0f}%"></span></span>'
         f'{p.score:.2f}</span></header>'
-        f'<div class="tqa-where">{_goto(t, p.transcript_title)}</div>'
-        f"{_with_context(t, body, context, colours)}</article>"
+        f'<div class="tqa-where">{_goto(t, p.transcript_title, p.run)}</div>'
+        f"{_with_context(p.run, body, context, colours)}</article>"
     )
 
 
@@ -149,14 +167,14 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
         c = answer.cited
         t = c.turn
         body = (f'<blockquote class="tqa-body tqa-cited">'
-                f"{_text(t.text, [(answer.span_start, answer.span_end)])}</blockquote>")
+                f"{_run_text(c.run, t, [(answer.span_start, answer.span_end)])}</blockquote>")
         head = (
             '<section class="tqa-card tqa-answer">'
             f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>'
             f'<div class="tqa-cite">{_speaker(t, colours)}{_named(c)}'
-            f'<div class="tqa-where">{_goto(t, c.transcript_title)}</div></div>'
+            f'<div class="tqa-where">{_goto(t, c.transcript_title, c.run)}</div></div>'
             f'<div class="tqa-passage tqa-cited-turn" data-transcript="{esc(t.transcript_id)}" '
-            f'data-turn="{t.number}">{_with_context(t, body, context, colours)}</div></section>'
+            f'data-turn="{t.number}">{_with_context(c.run, body, context, colours)}</div></section>'
         )
         key = (t.transcript_id, t.number)
         rest = [p for p in answer.passages if (p.turn.transcript_id, p.turn.number) != key]
@@ -345,6 +363,8 @@ CSS = """
 a.tqa-goto { color: var(--color-accent); text-decoration: none; cursor: pointer; }
 a.tqa-goto:hover { text-decoration: underline; }
 .tqa-body { white-space: pre-line; line-height: 1.6; overflow-wrap: anywhere; }
+.tqa-part { margin: 0 0 0.6em; }
+.tqa-part:last-child { margin-bottom: 0; }
 blockquote.tqa-cited { margin: 0; padding: 12px 16px; border-radius: 8px;
   background: var(--background-fill-secondary); border: none; font-size: 0.97rem; }
 .tqa-body mark { background: #fde68a; color: inherit; padding: 1px 2px; border-radius: 3px; }

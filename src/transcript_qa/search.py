@@ -30,6 +30,7 @@ from .answer import (asked_words, best_sentence, choice_options, has_type, quest
                      sentence_scores)
 from .embed import Encoder
 from .errors import TranscriptQAError
+from .formats.labels import REPORTER
 from .index import Index
 from .lexicon import (OPINION, WORD, corrections, is_keyword_search, keywords, split_exclusion,
                       stem, topic)
@@ -66,6 +67,11 @@ KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keywo
 COMMON_MIN = 1000  # units; see `analyse`
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
+# An utterance up to this long is one passage (`_utterances`): the podcast's longest cut-up
+# answer is 170 words; a timed format cuts a long run into turns of about 150 words, which
+# stay apart.
+UTTERANCE_MAX_WORDS = 250
+UTTERANCE_MAX_TURNS = 8
 # A typo correction of a word the model knows whole must be this close to it (`_same_word`).
 # Measured with the packaged model: spelling variants 0.79-0.97 (labour/labor 0.86), inflections
 # 0.57-0.91 (worthy/worth 0.57, react/reacts 0.62, spend/spent 0.84), other words 0.17-0.45
@@ -112,6 +118,8 @@ class Ranking:
     neighbour_words: bool = True  # NEIGHBOUR_BOOST x the question words the turns around add
     keyword_slot: bool = True  # rank KEYWORD_SLOT goes to the best new BM25 place (`_keyword_slot`)
     encode_fixed: bool = True  # the encoder sees the question with its typos corrected (`Query.fixed`)
+    # A short run of one speaker's turns is listed as one passage (`_utterances`).
+    utterances: bool = True
 
 
 def check_question(question: str) -> str:
@@ -694,16 +702,59 @@ class Searcher:
             _best_fragment_first(cands, turns)
         if r.keyword_slot:
             cands = _keyword_slot(cands, turns, r.diversity)
+        groups = (self._utterances(cands, turns, k) if r.utterances
+                  else [(c, [turns[(c.tid, c.number)]]) for c in cands[:k]])
         out = []
-        for rank, c in enumerate(cands[:k], start=1):
+        for rank, (c, run) in enumerate(groups, start=1):
             t = turns[(c.tid, c.number)]
             out.append(Passage(
                 turn=t, score=c.score, rank=rank,
                 transcript_title=self.index.titles.get(c.tid, c.tid),
                 scores={key: round(float(v), 4) for key, v in c.f.items()},
-                span_start=c.span[0], span_end=c.span[1],
+                span_start=c.span[0], span_end=c.span[1], turns=run,
             ))
         return out
+
+    def _utterances(self, cands: list[_Cand], turns: dict[tuple[str, int], Turn], k: int
+                    ) -> list[tuple[_Cand, list[Turn]]]:
+        """The first k places, a short utterance (consecutive turns of one speaker, at most
+        UTTERANCE_MAX_WORDS; not reporters: `Q` is anyone in the room) taking one place with
+        all its turns. A web-page copy cuts one answer into labelled paragraphs ("... makes
+        you think that it's the crossing of a border, that's the key thing." / "It's the
+        coercion. It's the control. It's slavery."; "--" fragments): read apart, the turn a
+        question finds is often not the one that holds its answer, and the place rule would
+        push the other far down. The best-ranked turn keeps the place, its score and its answer
+        span (already chosen among the fragments by `_complete` and `_best_fragment_first`;
+        citing the utterance's best-scoring span instead answered one more blind question and
+        lost "Which NGO does the government work with?" to the sentence before). A long run
+        (captions, a monologue cut into readable turns) stays turn by turn."""
+        out: list[tuple[_Cand, list[Turn]]] = []
+        taken: set[tuple[str, int]] = set()
+        for c in cands:
+            if len(out) >= k:
+                break
+            if (c.tid, c.number) in taken:
+                continue
+            run = self._utterance_of(turns[(c.tid, c.number)])
+            taken.update((x.transcript_id, x.number) for x in run)
+            out.append((c, run))
+        return out
+
+    def _utterance_of(self, t: Turn) -> list[Turn]:
+        """The turn's utterance when it is short enough to read as one passage, else [t]."""
+        if t.speaker_name == REPORTER:
+            return [t]
+        near = self.index.turns_between(t.transcript_id, t.number - UTTERANCE_MAX_TURNS,
+                                        t.number + UTTERANCE_MAX_TURNS)
+        run = [x for x in near if x.utterance == t.utterance]
+        if len(run) < 2:
+            return [t]
+        # a run reaching the edge of what was read may go on: too long either way
+        edge = {run[0].number, run[-1].number} & {t.number - UTTERANCE_MAX_TURNS,
+                                                  t.number + UTTERANCE_MAX_TURNS}
+        if edge or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS:
+            return [t]
+        return run
 
 
 def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
