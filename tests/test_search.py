@@ -150,7 +150,9 @@ def test_a_cut_off_sentence_that_restates_the_question_is_answered_where_it_goes
     behind, cited = a.cited.run  # one utterance, one passage: the cut-off turn, then the rest
     assert cited == a.cited.turn and behind.number == cited.number - 1
     assert behind.text.rstrip().endswith("--")
-    cut = Searcher(seed_qa.index, seed_qa.encoder, Ranking(cut_handoff=False)).search(question)
+    # turn by turn (with utterance passages an echo of the question gives way too)
+    cut = Searcher(seed_qa.index, seed_qa.encoder,
+                   Ranking(cut_handoff=False, utterances=False)).search(question)
     assert cut[0].turn.number == behind.number
 
 
@@ -206,6 +208,17 @@ def test_one_speakers_short_run_of_turns_is_one_passage(seed_qa):
     apart = Searcher(seed_qa.index, seed_qa.encoder, Ranking(utterances=False)).search(q, k=10)
     assert all(p.run == [p.turn] for p in apart)
     assert 5 not in [p.turn.number for p in apart[:3]]
+
+
+def test_a_span_that_only_echoes_the_question_gives_way_to_the_rest_of_the_utterance(seed_qa):
+    """Lagon's turns 15-18 are one utterance; turn 17 is just "Sex trafficking and forced labor
+    of migrants.", every word of it in the question. The answer is the sentence before it, in
+    turn 16, that says something more."""
+    a = seed_qa.ask("Which part of the world sees both sex trafficking and forced migrant "
+                    "labor in large amounts?")
+    assert not a.abstained and "East Asia" in a.text
+    assert a.text == a.cited.turn.text[a.span_start:a.span_end]
+    assert [t.number for t in a.cited.run] == [15, 16, 17, 18] and a.cited.turn.number == 16
 
 
 def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -702,7 +702,7 @@ class Searcher:
             _best_fragment_first(cands, turns)
         if r.keyword_slot:
             cands = _keyword_slot(cands, turns, r.diversity)
-        groups = (self._utterances(cands, turns, k) if r.utterances
+        groups = (self._utterances(cands, turns, k, q) if r.utterances
                   else [(c, [turns[(c.tid, c.number)]]) for c in cands[:k]])
         out = []
         for rank, (c, run) in enumerate(groups, start=1):
@@ -715,8 +715,8 @@ class Searcher:
             ))
         return out
 
-    def _utterances(self, cands: list[_Cand], turns: dict[tuple[str, int], Turn], k: int
-                    ) -> list[tuple[_Cand, list[Turn]]]:
+    def _utterances(self, cands: list[_Cand], turns: dict[tuple[str, int], Turn], k: int,
+                    q: Query) -> list[tuple[_Cand, list[Turn]]]:
         """The first k places, a short utterance (consecutive turns of one speaker, at most
         UTTERANCE_MAX_WORDS; not reporters: `Q` is anyone in the room) taking one place with
         all its turns. A web-page copy cuts one answer into labelled paragraphs ("... makes
@@ -726,8 +726,13 @@ class Searcher:
         push the other far down. The best-ranked turn keeps the place, its score and its answer
         span (already chosen among the fragments by `_complete` and `_best_fragment_first`;
         citing the utterance's best-scoring span instead answered one more blind question and
-        lost "Which NGO does the government work with?" to the sentence before). A long run
-        (captions, a monologue cut into readable turns) stays turn by turn."""
+        lost "Which NGO does the government work with?" to the sentence before), unless that
+        span only echoes the question (`_echoes`: "Which part of the world sees both sex
+        trafficking and forced migrant labor ...?" -> "Sex trafficking and forced labor of
+        migrants."): then the run's best span that says something more is cited ("East Asia
+        has a lot of both kinds of human trafficking."); not for a bare keyword search, which
+        asks where its words are said. A long run (captions, a monologue cut
+        into readable turns) stays turn by turn."""
         out: list[tuple[_Cand, list[Turn]]] = []
         taken: set[tuple[str, int]] = set()
         for c in cands:
@@ -737,6 +742,15 @@ class Searcher:
                 continue
             run = self._utterance_of(turns[(c.tid, c.number)])
             taken.update((x.transcript_id, x.number) for x in run)
+            if (len(run) > 1 and not q.keyword_search
+                    and _echoes(q, turns[(c.tid, c.number)], c.span)):
+                keys = {(x.transcript_id, x.number) for x in run}
+                sib = [d for d in cands if (d.tid, d.number) in keys and d is not c
+                       and not d.f.get("completes")
+                       and not _echoes(q, turns[(d.tid, d.number)], d.span)]
+                if sib:
+                    best = max(sib, key=lambda d: d.span_score)
+                    c = replace(best, f=c.f, score=c.score)
             out.append((c, run))
         return out
 
@@ -755,6 +769,13 @@ class Searcher:
         if edge or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS:
             return [t]
         return run
+
+
+def _echoes(q: Query, turn: Turn, span: tuple[int, int]) -> bool:
+    """Says the span nothing the question does not: no content word outside its stems."""
+    asked = {w for g in q.groups for w in g}
+    said = keywords(turn.text[span[0]:span[1]])
+    return bool(said) and set(stem(said)) <= asked
 
 
 def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
