@@ -209,6 +209,8 @@ def test_a_sentence_has_the_type_only_with_something_the_question_lacks():
     assert not has_type("Some say it is run by a charity.", "name", q)  # sentence start only
     assert has_type("They spent $530 million.", "number", "How much was spent?")
     assert not has_type("They spent a lot.", "number", "How much was spent?")
+    # a count said as a word: "How many times ...?" -> "I've met twice"
+    assert has_type("And I've met twice in Mexico City.", "number", "How many times did he meet?")
     assert not has_type("They passed a law in the year 2000.", "number", "How many laws?")
     assert has_type("It comes out in June.", "time", "When does the report come out?")
     assert not has_type("Anything at all, Mexico.", None, q)

@@ -84,7 +84,7 @@ MAX_MOVE = 2  # sentences; see `best_sentence`
 _NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:zero|two|three|four|five|six|seven|eight|nine|"
                      r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|"
                      r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
-                     r"dozens?|half|percent)\b", re.I)
+                     r"dozens?|half|percent|twice|thrice)\b", re.I)
 _DATED_YEAR = re.compile(r"\b(?:in|since|by|from|until|till|year|of|early|late|mid|before|"
                          r"after|during|around|circa)\s+(?:1[89]|20)\d\d\b", re.I)
 # Month and day names only capitalised ("may" is mostly a verb).
