@@ -139,3 +139,23 @@ def test_parse_command_json(capsys):
     assert cli.main(["parse", str(SEED), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["title"] == "Policy Podcast: Trafficking in Persons" and len(d["turns"]) == 42
+
+
+def test_a_passage_of_several_turns_prints_and_serialises_all_of_them():
+    """One speaker's run of turns is one passage: the CLI prints each turn, set apart, under
+    "turns a–b"; the JSON lists each with its own offsets."""
+    from transcript_qa.model import Passage, Turn
+
+    run = [Turn("pod", n, "GUEST", "Guest", None, text, 10 * n, 10 * n + len(text))
+           for n, text in [(4, "The border is the key thing."), (5, "It is the coercion.")]]
+    p = Passage(turn=run[1], score=0.5, rank=1, turns=run)
+    out = cli.format_passage(p)
+    assert "Guest, turns 4–5:" in out
+    assert out.index("The border is the key thing.") < out.index("It is the coercion.")
+    assert "\n\n" in out.split("turns 4–5:")[1]  # a blank line between the turns
+    d = p.to_dict()
+    assert d["turn"] == 5 and [x["turn"] for x in d["turns"]] == [4, 5]
+    assert d["turns"][0]["start_char"] == 40 and d["turns"][1]["text"] == "It is the coercion."
+    alone = Passage(turn=run[0], score=0.5, rank=2).to_dict()
+    assert [x["turn"] for x in alone["turns"]] == [4] and "turn 4:" in cli.format_passage(
+        Passage(turn=run[0], score=0.5, rank=2))

@@ -79,4 +79,7 @@ def test_a_passage_of_several_turns_is_relevant_when_any_of_them_is():
         assert evaluate.relevant(item, p) and not evaluate.relevant(item, alone)
     other = evaluate.EvalItem("z", "q?", "k", transcript="elsewhere", gold_turns={5})
     assert not evaluate.relevant(other, p)
+    # answer-in-gold asks of the cited turn itself: the answer is a slice of it
+    r = evaluate.score_item(turns, Answer("q?", [p], cited=p, text="The border"))
+    assert r.rank == 1 and not r.answer_in_gold
 

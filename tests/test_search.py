@@ -210,6 +210,35 @@ def test_one_speakers_short_run_of_turns_is_one_passage(seed_qa):
     assert 5 not in [p.turn.number for p in apart[:3]]
 
 
+def test_a_run_is_the_same_passage_whichever_of_its_turns_a_question_finds(tmp_path, encoder):
+    """A run of up to UTTERANCE_MAX_TURNS turns is grouped the same from each of its turns; a
+    longer one (11 short turns here, well under the word limit) stays turn by turn from each,
+    so no turn is ever shown in two passages."""
+    from transcript_qa.search import UTTERANCE_MAX_TURNS
+
+    lines = ["HOST: Welcome to the show.", "GUEST: Thanks for having me."]
+    lines += [f"GUEST: Point {i} is about harbour seals." for i in range(3)]
+    lines += ["HOST: Go on then, tell us more."]
+    lines += [f"GUEST: Detail {i} concerns the tides." for i in range(UTTERANCE_MAX_TURNS + 3)]
+    lines += ["HOST: Thank you."]
+    src = tmp_path / "show.txt"
+    src.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    s = Searcher(qa.index, qa.encoder)
+    turns = qa.turns("show")
+    short = [t for t in turns if "Point" in t.text or t.text.startswith("Thanks")]
+    long = [t for t in turns if "Detail" in t.text]
+    assert len({t.utterance for t in short}) == 1 and len({t.utterance for t in long}) == 1
+    for t in short:
+        assert s._utterance_of(t) == short
+    for t in long:
+        assert s._utterance_of(t) == [t]
+    ps = s.search("What did the guest say about the tides and harbour seals?", k=20)
+    shown = [(x.transcript_id, x.number) for p in ps for x in p.run]
+    assert len(shown) == len(set(shown)) and any(len(p.run) == 4 for p in ps)
+
+
 def test_a_span_that_only_echoes_the_question_gives_way_to_the_rest_of_the_utterance(seed_qa):
     """Lagon's turns 15-18 are one utterance; turn 17 is just "Sex trafficking and forced labor
     of migrants.", every word of it in the question. The answer is the sentence before it, in

@@ -9,10 +9,13 @@ import json
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
 
 from .config import load_config, set_offline_env
 from .errors import TranscriptQAError
+
+if TYPE_CHECKING:
+    from .model import Passage
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -294,15 +297,17 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
 
 
-def format_passage(p) -> str:
+def format_passage(p: Passage) -> str:
+    """A ranked passage: who, where, and its words; the turns of a passage that is one
+    speaker's run of turns are set apart by a blank line."""
     from .render import turn_label
 
     t = p.turn
     flag = " (low confidence)" if p.low_confidence else ""
     head = f"{p.rank}. [{t.transcript_id}, score {p.score:.2f}{flag}]"
-    text = "\n\n".join(x.text for x in p.run)
+    text = "\n\n".join(_wrap(x.text) for x in p.run)
     return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}: " + (
-        textwrap.indent(_wrap(f'"{text}"'), "   ").lstrip())
+        textwrap.indent(f'"{text}"', "   ").lstrip())
 
 
 def format_answer(a) -> str:

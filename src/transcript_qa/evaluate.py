@@ -7,7 +7,7 @@ Reads two label formats:
   search is restricted to that meeting and a hit is any gold turn (our turn numbers are 1-based).
 
 Metrics (overall and per kind; QMSum items have no kind, so their `domain` stands in):
-Recall@1/3/5 (a relevant passage in the top k), MRR@10, answer accuracy (the answer text contains
+Recall@1/3/5 (a relevant passage in the top k: any of the turns it shows), MRR@10, answer accuracy (the answer text contains
 a gold answer string; items with answer strings only), answer-in-gold (the cited turn is
 relevant), abstention on unanswerable items and false abstention on answerable ones.
 Ranks are read from the passages `ask` returns, in the order a user sees them.
@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -124,7 +124,9 @@ def score_item(item: EvalItem, a: Answer) -> ItemResult:
     if item.answers:
         correct = bool(a.text and not a.abstained
                        and any(_norm(s) in _norm(a.text) for s in item.answers))
-    in_gold = bool(a.cited is not None and not a.abstained and relevant(item, a.cited))
+    # the cited turn itself, not the other turns its passage shows: the answer is its slice
+    in_gold = bool(a.cited is not None and not a.abstained
+                   and relevant(item, replace(a.cited, turns=[])))
     cited = f"{a.cited.turn.transcript_id}#{a.cited.turn.number}" if a.cited else None
     return ItemResult(item, rank, a.abstained, a.text if not a.abstained else None, correct,
                       in_gold, dict(a.timings), cited)

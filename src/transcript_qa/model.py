@@ -71,7 +71,9 @@ class Passage:
     rank: int = 0
     transcript_title: str = ""
     low_confidence: bool = False
-    scores: dict[str, float] = field(default_factory=dict)  # per-signal, for eval and debugging
+    # Per-signal, for eval, abstention and debugging: those of the turn that won the place,
+    # also when another turn of its utterance is cited (search `_utterances`).
+    scores: dict[str, float] = field(default_factory=dict)
     # The sentence of `turn.text` that best matches the question (offsets into turn.text), so
     # every listed passage can highlight where it answers; 0/0 when unknown.
     span_start: int = 0
@@ -104,7 +106,9 @@ class Passage:
             "low_confidence": self.low_confidence,
             "span_start": self.span_start,
             "span_end": self.span_end,
-            "turns": [{"turn": x.number, "text": x.text} for x in self.run],
+            "turns": [{"turn": x.number, "text": x.text, "start_char": x.start_char,
+                       "end_char": x.end_char, "start": x.start, "end": x.end}
+                      for x in self.run],
         }
 
 

@@ -68,8 +68,8 @@ COMMON_MIN = 1000  # units; see `analyse`
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
 # An utterance up to this long is one passage (`_utterances`): the podcast's longest cut-up
-# answer is 170 words; a timed format cuts a long run into turns of about 150 words, which
-# stay apart.
+# answer is 170 words in 4 turns; a timed format cuts a long run into turns of about 150
+# words, which stay apart.
 UTTERANCE_MAX_WORDS = 250
 UTTERANCE_MAX_TURNS = 8
 # A typo correction of a word the model knows whole must be this close to it (`_same_word`).
@@ -717,22 +717,19 @@ class Searcher:
 
     def _utterances(self, cands: list[_Cand], turns: dict[tuple[str, int], Turn], k: int,
                     q: Query) -> list[tuple[_Cand, list[Turn]]]:
-        """The first k places, a short utterance (consecutive turns of one speaker, at most
-        UTTERANCE_MAX_WORDS; not reporters: `Q` is anyone in the room) taking one place with
-        all its turns. A web-page copy cuts one answer into labelled paragraphs ("... makes
-        you think that it's the crossing of a border, that's the key thing." / "It's the
-        coercion. It's the control. It's slavery."; "--" fragments): read apart, the turn a
-        question finds is often not the one that holds its answer, and the place rule would
-        push the other far down. The best-ranked turn keeps the place, its score and its answer
-        span (already chosen among the fragments by `_complete` and `_best_fragment_first`;
-        citing the utterance's best-scoring span instead answered one more blind question and
-        lost "Which NGO does the government work with?" to the sentence before), unless that
-        span only echoes the question (`_echoes`: "Which part of the world sees both sex
-        trafficking and forced migrant labor ...?" -> "Sex trafficking and forced labor of
-        migrants."): then the run's best span that says something more is cited ("East Asia
-        has a lot of both kinds of human trafficking."); not for a bare keyword search, which
-        asks where its words are said. A long run (captions, a monologue cut
-        into readable turns) stays turn by turn."""
+        """The first k places, a short utterance (consecutive turns of one speaker: at most
+        UTTERANCE_MAX_TURNS turns and UTTERANCE_MAX_WORDS words; not reporters, `Q` is
+        anyone in the room) taking one place with all its turns. A web-page copy cuts one
+        answer into labelled paragraphs ("... that's the key thing." / "It's the coercion.";
+        "--" fragments): read apart, the turn a question finds is often not the one that
+        holds its answer, and the place rule pushes the other far down. The best-ranked turn
+        keeps the place, its score, its features and its answer span (the fragment rules
+        chose it), unless that span only echoes the question (`_echoes`: "Sex trafficking
+        and forced labor of migrants." for "Which part of the world sees both sex trafficking
+        and forced migrant labor ...?"): then the run's best span that says more is cited
+        ("East Asia has a lot of both kinds ..."), under the same place, score and features.
+        Not for bare keyword searches, which ask where their words are said. Long runs
+        (captions, a monologue cut into readable turns) stay turn by turn."""
         out: list[tuple[_Cand, list[Turn]]] = []
         taken: set[tuple[str, int]] = set()
         for c in cands:
@@ -741,6 +738,8 @@ class Searcher:
             if (c.tid, c.number) in taken:
                 continue
             run = self._utterance_of(turns[(c.tid, c.number)])
+            if any((x.transcript_id, x.number) in taken for x in run):
+                run = [turns[(c.tid, c.number)]]  # never list a turn twice
             taken.update((x.transcript_id, x.number) for x in run)
             if (len(run) > 1 and not q.keyword_search
                     and _echoes(q, turns[(c.tid, c.number)], c.span)):
@@ -766,7 +765,10 @@ class Searcher:
         # a run reaching the edge of what was read may go on: too long either way
         edge = {run[0].number, run[-1].number} & {t.number - UTTERANCE_MAX_TURNS,
                                                   t.number + UTTERANCE_MAX_TURNS}
-        if edge or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS:
+        # at most UTTERANCE_MAX_TURNS turns: then the window holds all of it from any of its
+        # turns, and the run is the same whichever turn a question finds
+        if (edge or len(run) > UTTERANCE_MAX_TURNS
+                or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS):
             return [t]
         return run
 
