@@ -7,9 +7,10 @@ Reads two label formats:
   search is restricted to that meeting and a hit is any gold turn (our turn numbers are 1-based).
 
 Metrics (overall and per kind; QMSum items have no kind, so their `domain` stands in):
-Recall@1/3/5 (a relevant passage in the top k: any of the turns it shows), MRR@10, answer accuracy (the answer text contains
-a gold answer string; items with answer strings only), answer-in-gold (the cited turn is
-relevant), abstention on unanswerable items and false abstention on answerable ones.
+Recall@1/3/5 (a relevant passage in the top k: any of the turns it shows), MRR@10, answer
+accuracy (the answer text contains a gold answer string; items with answer strings only),
+answer-in-gold (the cited turn itself is relevant), abstention on unanswerable items and false
+abstention on answerable ones.
 Ranks are read from the passages `ask` returns, in the order a user sees them.
 """
 from __future__ import annotations
