@@ -737,12 +737,12 @@ class Searcher:
                 break
             if (c.tid, c.number) in taken:
                 continue
-            run = self._utterance_of(turns[(c.tid, c.number)])
+            t = turns[(c.tid, c.number)]
+            run = self._utterance_of(t)
             if any((x.transcript_id, x.number) in taken for x in run):
-                run = [turns[(c.tid, c.number)]]  # never list a turn twice
+                run = [t]  # never list a turn twice
             taken.update((x.transcript_id, x.number) for x in run)
-            if (len(run) > 1 and not q.keyword_search
-                    and _echoes(q, turns[(c.tid, c.number)], c.span)):
+            if len(run) > 1 and not q.keyword_search and _echoes(q, t, c.span):
                 keys = {(x.transcript_id, x.number) for x in run}
                 sib = [d for d in cands if (d.tid, d.number) in keys and d is not c
                        and not d.f.get("completes")
@@ -760,14 +760,10 @@ class Searcher:
         near = self.index.turns_between(t.transcript_id, t.number - UTTERANCE_MAX_TURNS,
                                         t.number + UTTERANCE_MAX_TURNS)
         run = [x for x in near if x.utterance == t.utterance]
-        if len(run) < 2:
-            return [t]
-        # a run reaching the edge of what was read may go on: too long either way
-        edge = {run[0].number, run[-1].number} & {t.number - UTTERANCE_MAX_TURNS,
-                                                  t.number + UTTERANCE_MAX_TURNS}
-        # at most UTTERANCE_MAX_TURNS turns: then the window holds all of it from any of its
-        # turns, and the run is the same whichever turn a question finds
-        if (edge or len(run) > UTTERANCE_MAX_TURNS
+        # At most UTTERANCE_MAX_TURNS turns: the window then holds all of it from any of its
+        # turns (a run that reaches the window's edge is longer), so the run is the same
+        # whichever turn a question finds.
+        if (not 2 <= len(run) <= UTTERANCE_MAX_TURNS
                 or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS):
             return [t]
         return run
