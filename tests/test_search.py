@@ -250,6 +250,21 @@ def test_a_span_that_only_echoes_the_question_gives_way_to_the_rest_of_the_utter
     assert [t.number for t in a.cited.run] == [15, 16, 17, 18] and a.cited.turn.number == 16
 
 
+def test_a_span_about_what_the_question_sets_aside_gives_way_to_the_rest_of_the_utterance(
+        seed_qa):
+    """Turns 27-28 are one utterance: "And sometimes that person is caught in forced
+    prostitution." / "Sometimes that person is a construction worker ...". Asked for work
+    other than forced prostitution, the answer is the second; without the "apart from" rule
+    the first turn, which holds the question's words, is cited."""
+    q = "Apart from forced prostitution, what work are trafficked people made to do?"
+    a = seed_qa.ask(q)
+    assert not a.abstained and "construction worker" in a.text
+    assert [t.number for t in a.cited.run] == [27, 28] and a.cited.turn.number == 28
+    plain = Searcher(seed_qa.index, seed_qa.encoder, Ranking(exclusions=False)).search(q, k=3)
+    p = plain[0]
+    assert "forced prostitution" in p.turn.text[p.span_start:p.span_end]
+
+
 def test_a_cut_off_sentence_with_news_of_its_own_is_the_answer(seed_qa):
     """"The Polaris Project, which was started a few years ago by some young Brown students --"
     answers this though the next turn goes on with it."""

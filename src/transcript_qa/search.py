@@ -167,6 +167,7 @@ class Query:
     keyword_search: bool = False  # a few words, no question (lexicon.is_keyword_search)
     scoped: bool = False  # names one speaker and nothing else: searched by `_speaker_scope`
     options: frozenset[str] = frozenset()  # "men or women?" (answer.choice_options)
+    excluded: frozenset[str] = frozenset()  # stems of the "besides X" clause's content words
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
@@ -208,7 +209,8 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     return Query(question, stems, idf, _matcher(groups_w), lexical, named,
                  question_type(question, options), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
-                 keyword_search=is_keyword_search(question), options=options)
+                 keyword_search=is_keyword_search(question), options=options,
+                 excluded=frozenset(stem(list(gone))))
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -770,10 +772,12 @@ class Searcher:
 
 
 def _echoes(q: Query, turn: Turn, span: tuple[int, int]) -> bool:
-    """Says the span nothing the question does not: no content word outside its stems."""
+    """Says the span nothing the question does not: no content word outside its stems, or
+    all the words of what the question sets aside ("Besides forced prostitution, what kind of
+    job ...?" is not answered by "... caught in forced prostitution.")."""
     asked = {w for g in q.groups for w in g}
-    said = keywords(turn.text[span[0]:span[1]])
-    return bool(said) and set(stem(said)) <= asked
+    said = set(stem(keywords(turn.text[span[0]:span[1]])))
+    return bool(said) and (said <= asked or bool(q.excluded) and q.excluded <= said)
 
 
 def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
