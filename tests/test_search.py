@@ -67,6 +67,35 @@ def test_the_encoder_reads_the_question_with_its_typos_corrected(seed_qa):
     assert fixed_text(q, seed_qa.encoder) == "how much mony did the government spend"
 
 
+@pytest.mark.parametrize("question, respelt", [
+    ("wich region has both kinds", "which region has both kinds"),
+    ("Wat share of the victims are women", "What share of the victims are women"),
+    ("how mnay countries", "how many countries"),
+    ("hw mcuh money", "how much money"),
+    ("hwo many countries", "hwo many countries"),  # a swap of both "how" and "who": left
+    ("whn will it come out", "whn will it come out"),  # "when" and "who": left
+    ("now many countries", "now many countries"),  # the transcript says "now": no typo
+    ("so wich region", "so wich region"),  # only where a question word stands
+])
+def test_a_misspelt_question_word_is_respelt(seed_qa, question, respelt):
+    from transcript_qa.lexicon import respell_asking
+
+    assert respell_asking(question, seed_qa.index.document_frequency) == respelt
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("wat share of the victims are women", "80 percent"),
+    ("hw many people are trafficked across borders", "800,000"),
+])
+def test_a_question_with_a_misspelt_question_word_asks_for_its_kind(seed_qa, question,
+                                                                     expected):
+    """Respelt, "wat share" asks for a percentage and "hw many" for a number, so the answer
+    is the sentence holding one; read as unknown words, the question had no kind and was
+    answered by "a lot of women and children" and the border sentence (measured)."""
+    a = seed_qa.ask(question)
+    assert not a.abstained and expected in a.text
+
+
 def test_a_word_the_model_knows_is_not_rewritten_for_the_encoder(seed_qa):
     """The index lacks "share", and "shark" is one edit away: BM25 may try it, the encoder
     must not read "What shark of ..."."""

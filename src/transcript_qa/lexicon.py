@@ -4,7 +4,9 @@ vocabulary.
 Typo correction is lexical only: a query word that no indexed text contains is matched with
 rapidfuzz against the index's surface vocabulary (`vocab` table) and the close, frequent
 spellings join the BM25 query beside it ("goverment" -> "government", "labour" -> "labor").
-Short words are never corrected (too many near neighbours), nor are numbers.
+Short words are never corrected (too many near neighbours), nor are numbers, except a
+question word where one stands (`respell_asking`: "wich", "how mnay"), since the question's
+kind (`answer.question_type`) is read from it.
 Not handled: split or joined words ("web site" / "website"), phonetic misspellings far in
 edit distance.
 """
@@ -129,6 +131,48 @@ def corrections(
             freq = known(close)
             out[t] = sorted(close, key=lambda w: -freq.get(w, 0))[:limit]
     return out
+
+
+# The words that make a question ask something: too short for `corrections` (MIN_CORRECT_LEN),
+# and never in the index vocabulary's sense (stopwords), so a misspelt one ("wich region ...",
+# "how mnay countries") stays an unknown content word and the question loses its kind.
+_ASKS = ("what", "who", "whom", "whose", "where", "when", "which", "why", "how")
+_HOW = ("many", "much")
+
+
+def _one_edit(word: str, choices: tuple[str, ...]) -> str | None:
+    """The only choice within one edit (OSA) of `word`, or None (none, or two: "hwo" is a swap
+    of both "how" and "who")."""
+    from rapidfuzz.distance import OSA
+
+    close = [c for c in choices if OSA.distance(word, c, score_cutoff=1) <= 1]
+    return close[0] if len(close) == 1 else None
+
+
+def respell_asking(question: str, known: Callable[[list[str]], dict[str, int]]) -> str:
+    """The question with a misspelt opening question word, and "many"/"much" after "how",
+    respelt ("wich region has ..." -> "which region has ..."; "how mnay" -> "how many").
+    Only a word no indexed text contains (`known`: document frequencies) is respelt, and only
+    where a question word stands: first, or after "how"."""
+    ms = list(WORD.finditer(question))[:2]
+    if not ms:
+        return question
+    first = ms[0].group(0).lower()
+    fixes: dict[int, str] = {}
+    if first not in _ASKS and not known([first]):
+        fix = _one_edit(first, _ASKS)
+        if fix is not None:
+            fixes[0] = fix
+            first = fix
+    if first == "how" and len(ms) > 1:
+        second = ms[1].group(0).lower()
+        if second not in _HOW and not known([second]) and (fix := _one_edit(second, _HOW)):
+            fixes[1] = fix
+    for i in sorted(fixes, reverse=True):
+        m = ms[i]
+        word = fixes[i].capitalize() if m.group(0)[0].isupper() else fixes[i]
+        question = question[:m.start()] + word + question[m.end():]
+    return question
 
 
 # Leading phrases that frame a meeting question rather than name its topic.

@@ -32,8 +32,8 @@ from .embed import Encoder
 from .errors import TranscriptQAError
 from .formats.labels import REPORTER
 from .index import Index
-from .lexicon import (OPINION, WORD, corrections, is_keyword_search, keywords, split_exclusion,
-                      stem, topic)
+from .lexicon import (OPINION, WORD, corrections, is_keyword_search, keywords, respell_asking,
+                      split_exclusion, stem, topic)
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -173,6 +173,8 @@ class Query:
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
             encoder: object | None = None) -> Query:
     """`encoder` (optional) vets typo corrections of words it knows whole (`_same_word`)."""
+    if ranking.typos:
+        question = respell_asking(question, index.document_frequency)
     named, text = _without_names(question, index, allowed_tids, ranking)
     kw = list(dict.fromkeys(keywords(text)))
     fixes = _fixes(kw or keywords(question), index, ranking, encoder)
