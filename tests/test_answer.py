@@ -307,6 +307,14 @@ def test_the_sentence_after_the_restated_question_can_win():
     assert scored[1] > scored[0]
 
 
+def test_the_context_term_counts_the_sentence_after_as_well_as_the_one_before(seed_qa):
+    """"Trafficking in persons really consists of two things: sex trafficking and forced
+    labor ..." is followed by "It's kind of a jargon term, human trafficking, ...". Counting
+    only the sentence before gave the second the words of both, and the answer (measured)."""
+    a = seed_qa.ask("What are the two kinds of human trafficking?")
+    assert not a.abstained and "sex trafficking and forced labor" in a.text
+
+
 def test_answer_prefers_the_sentence_holding_the_asked_for_number(seed_qa):
     a = seed_qa.ask("How much has the U.S. government spent on anti-trafficking programs?")
     assert "$530 million" in a.text

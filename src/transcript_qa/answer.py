@@ -6,7 +6,8 @@ of a stored turn (`turn.text[span_start:span_end]`), never words the transcript 
 
 Span choice (`sentence_scores`): each sentence of a candidate turn scores
     cosine(question, sentence) + SPAN_COVERAGE x its IDF-weighted share of the question's words
-    + SPAN_CONTEXT x the same share over the previous and this sentence together
+    + SPAN_CONTEXT x the same share over this sentence and the one before or after it
+      (whichever shares more)
     + SPAN_TYPE if the question asks for a kind of thing (who/which -> a name, where -> a place,
       when -> a time, how many/much -> a number, what share -> a percentage, which agencies ->
       an organisation, "... men or women?" -> one of the options) and the sentence holds one
@@ -18,7 +19,9 @@ When the question sets something aside ("Besides poverty, what...?", lexicon.spl
 the cosine is taken against the question without that clause and its words weigh nothing in
 the coverage terms: a sentence about X restates what the asker already knows.
 The context term is for answers whose question words sit in the sentence before ("...a major
-UN conference in Vienna. And so now, the UNICEFs, the UN Office on Drugs and Crime..."); the
+UN conference in Vienna. And so now, the UNICEFs, the UN Office on Drugs and Crime...") or
+after ("... consists of two things: sex trafficking and forced labor ... It's kind of a jargon
+term, human trafficking, ..."): counted one way only, it favoured the later sentence; the
 type term prefers the sentence that carries the asked-for thing over one that restates the
 question. Weights are set by hand (no labelled answer spans exist to fit them on): coverage
 counts half as much as cosine, context and type a quarter and a sixth.

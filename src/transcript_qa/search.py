@@ -620,7 +620,10 @@ class Searcher:
                 if q.focus_vec is not None:
                     span_cos = [float(v @ q.focus_vec) for _, _, v in ss]
                     span_covs = [coverage(q, found, a, b, q.span_idf) for a, b, _ in ss]
-                win = [coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], q.span_idf)
+                # ... and with the sentence before or after it, whichever shares more
+                last = len(ss) - 1
+                win = [max(coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], q.span_idf),
+                           coverage(q, found, ss[i][0], ss[min(i + 1, last)][1], q.span_idf))
                        for i in range(len(ss))]
                 typed = [has_type(turn.text[a:b], q.kind, q.asked, q.options) for a, b, _ in ss]
                 span_scores = sentence_scores(span_cos, span_covs, win, typed)
