@@ -29,9 +29,13 @@ from transcript_qa.api import TranscriptQA  # noqa: E402
 from transcript_qa.config import load_config  # noqa: E402
 from transcript_qa.train import _subset  # noqa: E402
 
-# (cosine threshold, ungrounded threshold): the shipped rule first, then the sweep.
-RULES = [(A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW), (A.ABSTAIN_BELOW, 0.0)] + [
-    (A.ABSTAIN_BELOW, u) for u in (0.35, 0.45, 0.5)] + [(0.35, 0.0), (0.4, 0.0)]
+# (cosine threshold, ungrounded threshold, named-and-found share): the shipped rule first.
+RULES = [(A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, A.NAMED_FOUND_MIN),
+         (A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, 2.0)] + [
+    (A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, x) for x in (0.3, 0.4, 0.6, 0.7)] + [
+    (A.ABSTAIN_BELOW, 0.0, A.NAMED_FOUND_MIN)] + [
+    (A.ABSTAIN_BELOW, u, A.NAMED_FOUND_MIN) for u in (0.35, 0.45, 0.5)] + [
+    (0.35, 0.0, A.NAMED_FOUND_MIN), (0.4, 0.0, A.NAMED_FOUND_MIN)]
 
 
 def _domains(queries: Path) -> dict[str, str]:
@@ -94,16 +98,17 @@ def main() -> int:
         sets.append(("held-out", *_cross(qa, items, domains, rnd)))
 
     print("answerable refused / unanswerable abstained, per set and rule")
-    print(f"{'cosine below':>12} {'ungrounded below':>17} | " + " | ".join(
+    print(f"{'cosine below':>12} {'ungrounded below':>17} {'named found':>12} | " + " | ".join(
         f"{name} ({len(pos)} / {len(neg)})" for name, pos, neg in sets))
-    for conf, ung in RULES:
+    for conf, ung, named in RULES:
         cells = []
         for _, pos, neg in sets:
-            refused = sum(A.abstains(p, conf, ung) for p in pos)
-            abstained = sum(A.abstains(p, conf, ung) for p in neg)
+            refused = sum(A.abstains(p, conf, ung, named) for p in pos)
+            abstained = sum(A.abstains(p, conf, ung, named) for p in neg)
             cells.append(f"{refused:4d} / {abstained:4d}")
-        mark = "  (shipped)" if (conf, ung) == RULES[0] else ""
-        print(f"{conf:12.2f} {ung or 0:17.2f} | " + " | ".join(c.center(len(n) + 12) for c, n in
+        mark = "  (shipped)" if (conf, ung, named) == RULES[0] else ""
+        off = "off" if named > 1 else f"{named:.2f}"
+        print(f"{conf:12.2f} {ung or 0:17.2f} {off:>12} | " + " | ".join(c.center(len(n) + 12) for c, n in
                                                                   zip(cells, [s[0] for s in sets]))
               + mark)
     return 0

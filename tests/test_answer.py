@@ -87,6 +87,31 @@ def test_a_question_found_by_a_name_alone_in_someone_elses_turn_abstains(seed_qa
     assert not seed_qa.ask("What did Lagon say about Mexico?").abstained
 
 
+def test_a_named_speakers_turn_holding_the_question_words_is_not_refused(tmp_path, encoder):
+    """Meeting speech is disfluent: the professor's turn on the back-end is at cosine 0.27,
+    under ABSTAIN_BELOW. It is the named speaker's and holds the question's topic, so it is
+    answered; without that rule it is refused. Asked of another speaker, or about something
+    the professor never mentions, it is still refused."""
+    from conftest import make_qa
+    from transcript_qa.answer import ABSTAIN_BELOW, abstains, confidence
+
+    lines = ["Professor: OK so um let 's get started .", "Grad A: Yeah .",
+             "Professor: Uh so the {disfmarker} the back-end , I mean , you know , the back-end "
+             "{disfmarker} it 's um , yeah , I 'd keep the back-end .", "Grad A: OK .",
+             "Grad B: Um , we ran the new features on Aurora last week .",
+             "Professor: Right , right .", "Grad B: And the error rate went down a bit ."]
+    src = tmp_path / "meeting.txt"
+    src.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    a = qa.ask("What did the professor think about the back-end?")
+    assert not a.abstained and "back-end" in a.text and a.cited.turn.speaker == "Professor"
+    assert max(confidence(p) for p in a.passages[:3]) < ABSTAIN_BELOW
+    assert abstains(a.passages, named_found=2.0)  # the rule off
+    assert qa.ask("What did Grad B think about the back-end?").abstained
+    assert qa.ask("What did the professor say about the budget?").abstained
+
+
 @pytest.mark.parametrize("question, speaker", [
     ("What did Lagon say?", "AMBASSADOR LAGON"),
     ("What did the ambassador say?", "AMBASSADOR LAGON"),
