@@ -66,6 +66,29 @@ def test_answers_come_from_the_good_files(mixed):
     assert not c.abstained and "mussels" in c.text and c.cited.turn.start == 14.6
 
 
+def test_a_reporters_turn_is_a_question_without_a_question_mark(mixed):
+    """Briefing reporters often end on a statement: "... any reaction to the death of Henry
+    Kissinger ... I know he's been consulted by Jake Sullivan and Tony Blinken and — and
+    others." Kirby's reply, which never says "Kissinger", is the answer, not the reporter."""
+    qa, _ = mixed
+    a = qa.ask("What did Kirby say about the death of Henry Kissinger?", transcript=[WH.stem])
+    assert not a.abstained and a.cited.turn.speaker_name == "John Kirby"
+    assert "condolences" in a.text
+    asked = qa.turns(WH.stem)[a.cited.turn.number - 2]  # the turn before, numbered from 1
+    assert asked.speaker_name == "Reporter" and "Kissinger" in asked.text
+    assert not asked.text.rstrip().endswith("?")
+
+
+def test_a_keyword_search_found_verbatim_is_not_refused(mixed):
+    """"Fallujah" is said once, in a long turn about Gaza, at cosine 0.28 (under the 0.31
+    floor): a bare keyword search asks where the word is said, so it is answered. A keyword
+    the transcript lacks is still refused."""
+    qa, _ = mixed
+    a = qa.ask("Fallujah", transcript=[WH.stem])
+    assert not a.abstained and "Fallujah" in a.cited.turn.text
+    assert qa.ask("Timbuktu", transcript=[WH.stem]).abstained
+
+
 def test_skipped_files_do_not_trigger_rebuilds(mixed, encoder):
     qa, _ = mixed
     calls = encoder.calls

@@ -41,7 +41,8 @@ that names a speaker is still answered when the top passage is that speaker's an
 turn holds at least NAMED_FOUND_MIN of the question's words: meeting speech is too disfluent
 for its meaning to be close ("What did the professor think about the back-end?"; held-out
 QMSum train: 14 of 417 answerable queries refused without it, 10 with it, no unanswerable one
-answered: `bench/abstain.py --heldout`).
+answered: `bench/abstain.py --heldout`). A bare keyword search ("Fallujah") whose words the
+top passage's turn holds is never refused: it asks where they are said, not what they mean.
 """
 from __future__ import annotations
 
@@ -267,6 +268,8 @@ def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
     conf = max(confidence(p) for p in top)
     if conf < threshold:
         f = top[0].scores
+        if f.get("keyword_search", 0.0) > 0:  # "Fallujah": where the words are said
+            return f.get("turn_cov", 0.0) < 1.0
         return not (f.get("speaker_named", 0.0) > 0 and f.get("turn_cov", 0.0) >= named_found)
     topical = top[0].scores.get("topical", 1.0) > 0
     if not topical or max(grounding(p) for p in top) > 0.0:

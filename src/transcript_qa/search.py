@@ -640,6 +640,7 @@ class Searcher:
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked, q.options))
             f["turn_cov"] = coverage(q, found)
             f["topical"] = float(q.topical)
+            f["keyword_search"] = float(q.keyword_search)
             f["speaker_scope"] = float(q.scoped)
             tid, number = key
             f["phrase"] = phrase_share(q, turn.text, found)
@@ -919,9 +920,12 @@ def _gap(a: Turn, b: Turn) -> int:
 
 
 def _answers(question: Turn, reply: Turn) -> bool:
-    """Is `reply` another speaker's answer to the question turn `question`?"""
-    return (question.speaker != reply.speaker
-            and _is_question(question.text) and not _is_question(reply.text))
+    """Is `reply` another speaker's answer to the question turn `question`? A reporter's turn
+    in a press briefing is a question whatever its last words ("... I was wondering if you
+    have any reaction to the death of Henry Kissinger ... I know he's been consulted by Jake
+    Sullivan and Tony Blinken and — and others.")."""
+    return (question.speaker != reply.speaker and not _is_question(reply.text)
+            and (_is_question(question.text) or question.speaker_name == REPORTER))
 
 
 def _is_question(text: str) -> bool:
