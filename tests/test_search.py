@@ -483,3 +483,25 @@ def test_the_fifth_passage_is_the_keyword_views_best_new_place(seed_qa, question
             and all(_gap(h.turn, p.turn) > radius for h in blend[:4])]
     best = max(rest, key=lambda p: p.scores["unit_lex"])
     assert five[4].turn.number == best.turn.number != blend[4].turn.number
+
+
+def test_a_reporters_statement_is_answered_by_a_reply_not_by_a_backchannel():
+    """`_answers`: a turn ending in "?" is answered by any reply; a reporter's turn (`Q`, no
+    question mark) by a reply of more than BACKCHANNEL_WORDS words, since "Yeah." while the
+    reporter goes on is no answer; anyone else's statement by none."""
+    from transcript_qa.formats.labels import REPORTER
+    from transcript_qa.model import Turn
+    from transcript_qa.search import _answers
+
+    def turn(speaker: str, name: str, text: str) -> Turn:
+        return Turn("t", 1, speaker, name, None, text, 0, len(text))
+
+    statement = turn("Q", REPORTER, "I was wondering about your reaction to the news.")
+    asked = turn("Q", REPORTER, "Was he invited?")
+    reply = turn("MR. KIRBY", "John Kirby", "Well, obviously, our condolences go to his family.")
+    yeah = turn("MR. KIRBY", "John Kirby", "Yeah.")
+    no_sir = turn("MR. KIRBY", "John Kirby", "No, sir.")
+    assert _answers(statement, reply) and not _answers(statement, yeah)
+    assert _answers(asked, no_sir) and _answers(asked, yeah)
+    host = turn("HOST", "Host", "I was wondering about your reaction to the news.")
+    assert not _answers(host, reply) and not _answers(reply, reply)

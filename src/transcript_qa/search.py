@@ -72,6 +72,7 @@ SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they
 # words, which stay apart.
 UTTERANCE_MAX_WORDS = 250
 UTTERANCE_MAX_TURNS = 8
+BACKCHANNEL_WORDS = 3  # a reply this short to a reporter's statement is no answer (`_answers`)
 # A typo correction of a word the model knows whole must be this close to it (`_same_word`).
 # Measured with the packaged model: spelling variants 0.79-0.97 (labour/labor 0.86), inflections
 # 0.57-0.91 (worthy/worth 0.57, react/reacts 0.62, spend/spent 0.84), other words 0.17-0.45
@@ -923,9 +924,12 @@ def _answers(question: Turn, reply: Turn) -> bool:
     """Is `reply` another speaker's answer to the question turn `question`? A reporter's turn
     in a press briefing is a question whatever its last words ("... I was wondering if you
     have any reaction to the death of Henry Kissinger ... I know he's been consulted by Jake
-    Sullivan and Tony Blinken and — and others.")."""
-    return (question.speaker != reply.speaker and not _is_question(reply.text)
-            and (_is_question(question.text) or question.speaker_name == REPORTER))
+    Sullivan and Tony Blinken and — and others."), but then a reply of a word or three
+    ("Yeah.") is a backchannel while the reporter goes on, not an answer."""
+    if question.speaker == reply.speaker or _is_question(reply.text):
+        return False
+    return _is_question(question.text) or (question.speaker_name == REPORTER
+                                           and len(reply.text.split()) > BACKCHANNEL_WORDS)
 
 
 def _is_question(text: str) -> bool:
