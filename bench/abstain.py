@@ -108,9 +108,9 @@ def main() -> int:
             cells.append(f"{refused:4d} / {abstained:4d}")
         mark = "  (shipped)" if (conf, ung, named) == RULES[0] else ""
         off = "off" if named > 1 else f"{named:.2f}"
-        print(f"{conf:12.2f} {ung or 0:17.2f} {off:>12} | " + " | ".join(c.center(len(n) + 12) for c, n in
-                                                                  zip(cells, [s[0] for s in sets]))
-              + mark)
+        names = [s[0] for s in sets]
+        print(f"{conf:12.2f} {ung or 0:17.2f} {off:>12} | "
+              + " | ".join(c.center(len(n) + 12) for c, n in zip(cells, names)) + mark)
     return 0
 
 

@@ -83,10 +83,17 @@ def test_a_keyword_search_found_verbatim_is_not_refused(mixed):
     """"Fallujah" is said once, in a long turn about Gaza, at cosine 0.28 (under the 0.31
     floor): a bare keyword search asks where the word is said, so it is answered. A keyword
     the transcript lacks is still refused."""
+    from transcript_qa.answer import ABSTAIN_BELOW, confidence
+
     qa, _ = mixed
     a = qa.ask("Fallujah", transcript=[WH.stem])
     assert not a.abstained and "Fallujah" in a.cited.turn.text
+    assert max(confidence(p) for p in a.passages[:3]) < ABSTAIN_BELOW
     assert qa.ask("Timbuktu", transcript=[WH.stem]).abstained
+    # every word: two of three found (most of the weight) is not enough
+    b = qa.ask("Fallujah Mosul Timbuktu", transcript=[WH.stem])
+    assert b.abstained and max(confidence(p) for p in b.passages[:3]) < ABSTAIN_BELOW
+    assert 0.5 < b.passages[0].scores["turn_cov"] < 1.0
 
 
 def test_skipped_files_do_not_trigger_rebuilds(mixed, encoder):

@@ -4,15 +4,16 @@ vocabulary.
 Typo correction is lexical only: a query word that no indexed text contains is matched with
 rapidfuzz against the index's surface vocabulary (`vocab` table) and the close, frequent
 spellings join the BM25 query beside it ("goverment" -> "government", "labour" -> "labor").
-Short words are never corrected (too many near neighbours), nor are numbers, except a
-question word where one stands (`respell_asking`: "wich", "how mnay"), since the question's
-kind (`answer.question_type`) is read from it.
+Short words are never corrected (too many near neighbours), nor are numbers. The exception
+is a misspelt question word where one stands (`respell_asking`: "wich", "how mnay"), since
+the question's kind (`answer.question_type`) is read from it.
 Not handled: split or joined words ("web site" / "website"), phonetic misspellings far in
 edit distance.
 """
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Callable, Iterable
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -133,9 +134,10 @@ def corrections(
     return out
 
 
-# The words that make a question ask something: too short for `corrections` (MIN_CORRECT_LEN),
-# and never in the index vocabulary's sense (stopwords), so a misspelt one ("wich region ...",
-# "how mnay countries") stays an unknown content word and the question loses its kind.
+# The words that make a question ask something. The short ones are below MIN_CORRECT_LEN, and
+# a question word is never an index word in the sense `corrections` needs (it is a stopword),
+# so a misspelt one ("wich region ...", "how mnay countries") stays an unknown content word
+# and the question loses its kind.
 _ASKS = ("what", "who", "whom", "whose", "where", "when", "which", "why", "how")
 _HOW = ("many", "much")
 
@@ -149,29 +151,36 @@ def _one_edit(word: str, choices: tuple[str, ...]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
-def respell_asking(question: str, known: Callable[[list[str]], dict[str, int]]) -> str:
+def respell_asking(question: str, known: Callable[[list[str]], dict[str, int]],
+                   whole: Callable[[str], bool]) -> str:
     """The question with a misspelt opening question word, and "many"/"much" after "how",
     respelt ("wich region has ..." -> "which region has ..."; "how mnay" -> "how many").
-    Only a word no indexed text contains (`known`: document frequencies) is respelt, and only
-    where a question word stands: first, or after "how"."""
-    ms = list(WORD.finditer(question))[:2]
+    Only where a question word stands (first, or after "how"), and only a word that is no
+    word: not a stopword or framing word, not in any indexed text (`known`: document
+    frequencies), and not one the encoder's vocabulary holds whole (`whole`): "Were women
+    ...?", "Show me ...", "Then what happened?" and a speaker's name ("Chen on tariffs", "How
+    Mary ...") stay as typed, while "wich", "mnay" and "whta" are two word pieces each."""
+    ms = list(islice(WORD.finditer(question), 2))
+
+    def typo(word: str) -> bool:
+        return (word not in STOPWORDS and word not in _ASKING and word not in QUESTION_FRAME
+                and not known([word]) and not whole(word))
+
     if not ms:
         return question
     first = ms[0].group(0).lower()
     fixes: dict[int, str] = {}
-    if first not in _ASKS and not known([first]):
-        fix = _one_edit(first, _ASKS)
-        if fix is not None:
-            fixes[0] = fix
-            first = fix
+    if typo(first) and (fix := _one_edit(first, _ASKS)) is not None:
+        fixes[0] = first = fix
     if first == "how" and len(ms) > 1:
         second = ms[1].group(0).lower()
-        if second not in _HOW and not known([second]) and (fix := _one_edit(second, _HOW)):
+        if typo(second) and (fix := _one_edit(second, _HOW)) is not None:
             fixes[1] = fix
     for i in sorted(fixes, reverse=True):
-        m = ms[i]
-        word = fixes[i].capitalize() if m.group(0)[0].isupper() else fixes[i]
-        question = question[:m.start()] + word + question[m.end():]
+        typed = ms[i].group(0)
+        word = (fixes[i].upper() if typed.isupper() and len(typed) > 1
+                else fixes[i].capitalize() if typed[0].isupper() else fixes[i])
+        question = question[:ms[i].start()] + word + question[ms[i].end():]
     return question
 
 

@@ -63,6 +63,7 @@ NEIGHBOUR_BOOST = 0.1
 # organizations"); the news of a cut-off answer runs longer ("started a few years ago by
 # some young Brown students": five). No dev or held-out figure differs between 1 and 2.
 CUT_NEW_WORDS = 2
+EXCLUDED_NEW_WORDS = 4  # a span about what the question sets aside says little else (`_echoes`)
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
@@ -168,14 +169,16 @@ class Query:
     keyword_search: bool = False  # a few words, no question (lexicon.is_keyword_search)
     scoped: bool = False  # names one speaker and nothing else: searched by `_speaker_scope`
     options: frozenset[str] = frozenset()  # "men or women?" (answer.choice_options)
-    excluded: frozenset[str] = frozenset()  # stems of the "besides X" clause's content words
+    # per content word of the "besides X" clause: its stems (typo corrections included)
+    excluded: tuple[frozenset[str], ...] = ()
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
             encoder: object | None = None) -> Query:
     """`encoder` (optional) vets typo corrections of words it knows whole (`_same_word`)."""
-    if ranking.typos:
-        question = respell_asking(question, index.document_frequency)
+    pieces = getattr(encoder, "word_pieces", None)
+    if ranking.typos and pieces is not None:  # no encoder: no way to tell a word from a typo
+        question = respell_asking(question, index.document_frequency, lambda w: pieces(w) == 1)
     named, text = _without_names(question, index, allowed_tids, ranking)
     kw = list(dict.fromkeys(keywords(text)))
     fixes = _fixes(kw or keywords(question), index, ranking, encoder)
@@ -213,7 +216,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
                  question_type(question, options), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
-                 excluded=frozenset(stem(list(gone))))
+                 excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone))
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -615,7 +618,7 @@ class Searcher:
                 covs = [coverage(q, found, a, b) for a, b, _ in ss]
                 f["sent_cov"] = max(covs)
                 # The answer span (answer.sentence_scores): meaning, shared rare words, the
-                # sentence before as context, and the kind of thing the question asks for;
+                # sentence before or after as context, and the kind of thing asked for;
                 # against the question's focus when it sets something aside (Query.focus).
                 span_cos, span_covs = cs, covs
                 if q.focus_vec is not None:
@@ -661,6 +664,7 @@ class Searcher:
                    if d and (tid, number + d) in near_cos]
             f["nb_mean5"] = sum(nb5) / len(nb5) if nb5 else f["unit_cos"]
             prev = turns.get((tid, number - 1))
+            # by "?" alone, as the learned reranker was trained (not `_answers`' reporter rule)
             f["prev_q"] = (near_cos.get((tid, number - 1), 0.0)
                            if prev is not None and prev.speaker != turn.speaker
                            and _is_question(prev.text) else 0.0)
@@ -733,10 +737,11 @@ class Searcher:
         "--" fragments): read apart, the turn a question finds is often not the one that
         holds its answer, and the place rule pushes the other far down. The best-ranked turn
         keeps the place, its score, its features and its answer span (the fragment rules
-        chose it), unless that span only echoes the question (`_echoes`: "Sex trafficking
-        and forced labor of migrants." for "Which part of the world sees both sex trafficking
-        and forced migrant labor ...?"): then the run's best span that says more is cited
-        ("East Asia has a lot of both kinds ..."), under the same place, score and features.
+        chose it), unless that span only echoes the question or speaks of what it sets aside
+        (`_echoes`: "Sex trafficking and forced labor of migrants." for "Which part of the
+        world sees both sex trafficking and forced migrant labor ...?"): then the run's best
+        span that says more is cited ("East Asia has a lot of both kinds ..."), under the
+        same place, score and features.
         Not for bare keyword searches, which ask where their words are said. Long runs
         (captions, a monologue cut into readable turns) stay turn by turn."""
         out: list[tuple[_Cand, list[Turn]]] = []
@@ -779,12 +784,26 @@ class Searcher:
 
 
 def _echoes(q: Query, turn: Turn, span: tuple[int, int]) -> bool:
-    """Says the span nothing the question does not: no content word outside its stems, or
-    all the words of what the question sets aside ("Besides forced prostitution, what kind of
-    job ...?" is not answered by "... caught in forced prostitution.")."""
-    asked = {w for g in q.groups for w in g}
-    said = set(stem(keywords(turn.text[span[0]:span[1]])))
-    return bool(said) and (said <= asked or bool(q.excluded) and q.excluded <= said)
+    """Says the span nothing the question does not: no content word outside its stems; or it
+    speaks of what the question sets aside (every word of it) and of little else, at most
+    EXCLUDED_NEW_WORDS words the question lacks ("Besides forced prostitution, what kind of
+    job ...?" is not answered by "And sometimes that person is caught in forced
+    prostitution.", but "Apart from sex trafficking, what other form ...?" is by "... consists
+    of two things: sex trafficking and forced labor, often forced labor for migrants.")."""
+    text = turn.text[span[0]:span[1]]
+    said = set(stem(keywords(text)))
+    if not said:
+        return False
+    if said <= {w for g in q.groups for w in g}:
+        return True
+    return (bool(q.excluded) and all(not g.isdisjoint(said) for g in q.excluded)
+            and len(_new_words(q, text)) <= EXCLUDED_NEW_WORDS)
+
+
+def _new_words(q: Query, text: str) -> set[str]:
+    """Stems of the words of four or more letters in `text` that the question lacks."""
+    said = [w for w in keywords(text) if len(w) >= 4 and "'" not in w and "’" not in w]
+    return set(stem(said)) - {w for g in q.groups for w in g}
 
 
 def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
@@ -830,13 +849,10 @@ def _complete(cands: list[_Cand], turns: dict[tuple[str, int], Turn], q: Query) 
     searches. The cut-off turn stays right behind its completion (`_diversify`)."""
     if q.keyword_search:
         return
-    question_stems = {w for g in q.groups for w in g}
     for c, t, nxt, nt in _next_turns(cands, turns):
         if not _continues(t, nt) or t.text[c.span[1]:].strip() or nxt.score > c.score:
             continue  # the span is not the cut-off end, or the completion ranks higher anyway
-        said = [w for w in keywords(t.text[c.span[0]:c.span[1]])
-                if len(w) >= 4 and "'" not in w and "’" not in w]
-        if len(set(stem(said)) - question_stems) > CUT_NEW_WORDS:
+        if len(_new_words(q, t.text[c.span[0]:c.span[1]])) > CUT_NEW_WORDS:
             continue
         nxt.score = c.score + 1e-6
         nxt.span, nxt.span_score = nxt.first, nxt.first_score
@@ -926,7 +942,8 @@ def _answers(question: Turn, reply: Turn) -> bool:
     have any reaction to the death of Henry Kissinger ... I know he's been consulted by Jake
     Sullivan and Tony Blinken and — and others."), but then a reply of a word or three
     ("Yeah.") is a backchannel while the reporter goes on, not an answer."""
-    if question.speaker == reply.speaker or _is_question(reply.text):
+    if (question.speaker == reply.speaker or reply.speaker_name == REPORTER
+            or _is_question(reply.text)):
         return False
     return _is_question(question.text) or (question.speaker_name == REPORTER
                                            and len(reply.text.split()) > BACKCHANNEL_WORDS)
