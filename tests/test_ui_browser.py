@@ -351,6 +351,44 @@ def test_transcript_with_markup_renders_as_text(page, tmp_path):
     page.wait_for_timeout(300)  # give a would-be onerror handler time to fire
 
 
+def long_statement() -> str:
+    """A briefing-like opening statement: one speaker, 24 paragraphs, about 9,000 characters."""
+    paras = [f"On item {i}, the committee reviewed the harbour budget line {i} in some detail, "
+             f"heard from the port engineers about dredging schedules and tide tables, and "
+             f"agreed to return to it at the next session after the audit of line {i}. "
+             f"Members asked for more figures on maintenance and staffing for line {i}."
+             for i in range(24)]
+    paras[17] = ("The lighthouse on Gull Point will be repainted red and white next spring, "
+                 "the chair said, after the heritage board approved the colours.")
+    return ("Harbour Committee Briefing\n\nCHAIR: " + "\n\n".join(paras)
+            + "\n\nREPORTER: Thank you.\n")
+
+
+def test_a_long_turn_shows_an_excerpt_around_the_answer(page, tmp_path):
+    """A 9,000-character statement is cited as an excerpt holding the highlighted answer (not
+    the turn from its first word), with the whole turn one click away."""
+    add_transcript(page, tmp_path / "harbour-briefing.txt", long_statement())
+    page.get_by_role("tab", name="Ask").click()
+    pick(page, "tqa-ask-transcript", "Harbour Committee Briefing")
+    card = ask(page, "What colours will the lighthouse on Gull Point be painted?")
+    assert "red and white" in card.locator(".tqa-answer-text").inner_text()
+    cited = card.locator("blockquote.tqa-cited")
+    excerpt = cited.locator(".tqa-excerpt")
+    assert excerpt.is_visible() and "red and white" in excerpt.locator("mark").inner_text()
+    assert "item 0," not in excerpt.inner_text()
+    assert len(excerpt.inner_text()) < 1500
+    full = cited.locator(".tqa-full")
+    assert full.is_hidden()
+    cited.get_by_text("Show the whole turn").click()
+    full.wait_for()
+    assert full.inner_text().startswith("On item 0,") and "red and white" in full.locator(
+        "mark").inner_text()
+    assert excerpt.is_hidden()
+    cited.get_by_text("Show the excerpt").click()
+    excerpt.wait_for()
+    assert full.is_hidden()
+
+
 def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(
         tmp_path_factory, encoder, browser, tmp_path):
     """An empty transcripts folder is not a dead end: the page says so, and uploading the

@@ -176,3 +176,49 @@ def test_only_known_classes_reach_the_page():
     styled = set(re.findall(r"\.(tqa-[\w-]+)", render.CSS))
     hooks = {"tqa-before", "tqa-after", "tqa-cited-turn", "tqa-transcript", "tqa-title"}
     assert used - styled - hooks == set()
+
+
+def test_a_long_turn_is_cut_to_whole_paragraphs_around_the_answer():
+    from transcript_qa.render import EXCERPT_CHARS, LONG_TURN_CHARS, excerpt_bounds
+
+    paras = [f"Paragraph {i} says something about item {i} at some length, " * 3
+             for i in range(20)]
+    text = "\n\n".join(paras)
+    i = text.index("Paragraph 12")
+    a, b = excerpt_bounds(text, i, i + 20)
+    assert a <= i < i + 20 <= b and b - a <= EXCERPT_CHARS < len(text)
+    assert text[a:b].startswith("Paragraph ") and text[a - 2:a] == "\n\n"  # whole paragraphs
+    assert text[b:b + 2] == "\n\n"
+    # short turns, and spans outside the text, are shown whole
+    assert excerpt_bounds(text[:LONG_TURN_CHARS], 10, 20) == (0, LONG_TURN_CHARS)
+    assert excerpt_bounds(text, -1, 5) == (0, len(text)) == excerpt_bounds(text, 5, 5)
+    # one long paragraph: whole sentences around the answer, some before and some after
+    one = " ".join(f"Sentence {k} is here." for k in range(300))
+    j = one.index("Sentence 150 ")
+    a, b = excerpt_bounds(one, j, j + 21)
+    assert a < j and b > j + 21 and b - a <= EXCERPT_CHARS
+    assert one[a:b].startswith("Sentence ") and one[a:b].endswith("is here.")
+
+
+def test_a_long_cited_turn_shows_an_excerpt_then_the_whole_turn_both_highlighted():
+    long_text = "\n\n".join(f"Point {i} about the budget and the harbour works. " * 4
+                             for i in range(30))
+    start = long_text.index("Point 20")
+    end = start + len("Point 20 about the budget and the harbour works.")
+    t = turn(3, long_text)
+    p = Passage(turn=t, score=0.8, rank=1, span_start=start, span_end=end)
+    a = Answer(question="What about point 20?", passages=[p], cited=p,
+               text=long_text[start:end], span_start=start, span_end=end)
+    markup = render.answer_html(a)
+    excerpt = re.search(r'<div class="tqa-excerpt">(.*?)</div>', markup, re.S).group(1)
+    assert excerpt.startswith("… ") and excerpt.endswith(" …")
+    assert "<mark>Point 20 about the budget and the harbour works.</mark>" in excerpt
+    assert len(excerpt) < len(long_text) / 2
+    full = re.search(r'<div class="tqa-full">(.*?)</div></details>', markup, re.S).group(1)
+    assert full.startswith("Point 0 ") and full.count("<mark>") == 1
+    assert f"Show the whole turn ({len(long_text.split()):,} words)" in markup
+    # a short turn is shown whole, with no excerpt
+    short = turn(4, "Point 1. Point 2.")
+    q = Passage(turn=short, score=0.8, rank=1, span_start=0, span_end=8)
+    b = Answer(question="x", passages=[q], cited=q, text="Point 1.", span_start=0, span_end=8)
+    assert "tqa-excerpt" not in render.answer_html(b) and "tqa-whole" not in render.answer_html(b)

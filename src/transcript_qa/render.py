@@ -15,6 +15,13 @@ from .model import Answer, Passage, Turn
 
 ContextFn = Callable[[str, int], list[Turn]]  # (transcript, turn) -> the turn with neighbours
 N_COLOURS = 8
+# A turn longer than this (a briefing's opening statement: 7,000+ characters) is shown as an
+# excerpt of about EXCERPT_CHARS around its answer, the whole turn one click away: in full,
+# the highlighted answer sat 2,000 pixels below the citation.
+LONG_TURN_CHARS = 1500
+EXCERPT_CHARS = 700
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
 
 
 def esc(text: object) -> str:
@@ -80,10 +87,68 @@ def _goto(turn: Turn, title: str, run: Sequence[Turn] = ()) -> str:
             f'{turn_label(run or [turn])}{when}</a>')
 
 
-def _run_text(run: Sequence[Turn], cited: Turn, marks: Sequence[tuple[int, int]] = ()) -> str:
-    """The passage's turns as paragraphs, `marks` highlighted in the cited one."""
+def _pieces(text: str, a: int, b: int, pattern: re.Pattern) -> list[tuple[int, int]]:
+    """text[a:b] cut where `pattern` matches, as (start, end) offsets."""
+    out, pos = [], a
+    for m in pattern.finditer(text, a, b):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, b))
+    return [(x, y) for x, y in out if y > x]
+
+
+def _grow(pieces: list[tuple[int, int]], start: int, end: int, size: int) -> tuple[int, int]:
+    """The pieces that hold text[start:end], with neighbours added (before, after, in turn)
+    while the whole stays under `size` characters."""
+    lo = next((i for i, (_, y) in enumerate(pieces) if y > start), len(pieces) - 1)
+    hi = next((i for i in range(len(pieces) - 1, -1, -1) if pieces[i][0] < end), lo)
+    hi = max(hi, lo)
+    while True:
+        grown = False
+        if lo > 0 and pieces[hi][1] - pieces[lo - 1][0] <= size:
+            lo, grown = lo - 1, True
+        if hi + 1 < len(pieces) and pieces[hi + 1][1] - pieces[lo][0] <= size:
+            hi, grown = hi + 1, True
+        if not grown:
+            return pieces[lo][0], pieces[hi][1]
+
+
+def excerpt_bounds(text: str, start: int, end: int,
+                   size: int = EXCERPT_CHARS) -> tuple[int, int]:
+    """(a, b): the part of a long turn to show first around text[start:end], whole
+    paragraphs grown to about `size` characters; inside a paragraph longer than that, whole
+    sentences. A turn of at most LONG_TURN_CHARS, or a span outside the text, is shown
+    whole: (0, len(text))."""
+    if len(text) <= LONG_TURN_CHARS or not 0 <= start < end <= len(text):
+        return 0, len(text)
+    a, b = _grow(_pieces(text, 0, len(text), _PARAGRAPH), start, end, size)
+    if b - a > 2 * size:  # the answer's paragraph alone is long: its sentences around it
+        a, b = _grow(_pieces(text, a, b, _SENTENCE_END), start, end, size)
+    return (0, len(text)) if b - a >= len(text) - 1 else (a, b)
+
+
+def _turn_text(turn: Turn, marks: Sequence[tuple[int, int]] = (),
+               focus: tuple[int, int] | None = None) -> str:
+    """The turn's text, `marks` highlighted; a long one as an excerpt around `focus` (the
+    answer span) with the whole turn behind "Show the whole turn"."""
+    a, b = excerpt_bounds(turn.text, *focus) if focus else (0, len(turn.text))
+    if (a, b) == (0, len(turn.text)):
+        return _text(turn.text, marks)
+    inside = [(max(s, a) - a, min(e, b) - a) for s, e in marks if s < b and e > a]
+    words = len(turn.text.split())
+    return (f'<div class="tqa-excerpt">{"… " if a else ""}{_text(turn.text[a:b], inside)}'
+            f'{" …" if b < len(turn.text) else ""}</div>'
+            f'<details class="tqa-whole"><summary><span class="tqa-show">Show the whole turn '
+            f'({words:,} words)</span><span class="tqa-hide">Show the excerpt</span></summary>'
+            f'<div class="tqa-full">{_text(turn.text, marks)}</div></details>')
+
+
+def _run_text(run: Sequence[Turn], cited: Turn, marks: Sequence[tuple[int, int]] = (),
+              focus: tuple[int, int] | None = None) -> str:
+    """The passage's turns as paragraphs, `marks` highlighted in the cited one; a long cited
+    turn (a run is never long) as an excerpt around `focus`."""
     if len(run) == 1:
-        return _text(cited.text, marks)
+        return _turn_text(cited, marks, focus)
     return "".join(
         f'<p class="tqa-part" data-turn="{t.number}">'
         f"{_text(t.text, marks if t.number == cited.number else ())}</p>" for t in run)
@@ -132,7 +197,7 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
     badge = '<span class="tqa-badge">closest match</span>' if p.low_confidence else ""
     badge += _named(p)
     score = max(0.0, min(1.0, float(p.score)))
-    body = f'<div class="tqa-body">{_run_text(p.run, t)}</div>'
+    body = f'<div class="tqa-body">{_run_text(p.run, t, focus=(p.span_start, p.span_end))}</div>'
     return (
         f'<article class="tqa-passage{low}" data-transcript="{esc(t.transcript_id)}" '
         f'data-turn="{t.number}">'
@@ -166,8 +231,9 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
     else:
         c = answer.cited
         t = c.turn
+        span = (answer.span_start, answer.span_end)
         body = (f'<blockquote class="tqa-body tqa-cited">'
-                f"{_run_text(c.run, t, [(answer.span_start, answer.span_end)])}</blockquote>")
+                f"{_run_text(c.run, t, [span], span)}</blockquote>")
         head = (
             '<section class="tqa-card tqa-answer">'
             f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>'
@@ -407,6 +473,16 @@ details.tqa-ctx-toggle summary::before { content: "▸ "; }
 details.tqa-ctx-toggle[open] summary::before { content: "▾ "; }
 details.tqa-ctx-toggle .tqa-hide, details.tqa-ctx-toggle[open] .tqa-show { display: none; }
 details.tqa-ctx-toggle[open] .tqa-hide { display: inline; }
+
+/* a long turn: an excerpt around the answer, the whole turn on demand */
+.tqa-body:has(> details.tqa-whole[open]) > .tqa-excerpt { display: none; }
+details.tqa-whole summary { cursor: pointer; font-size: 0.85rem; color: var(--color-accent);
+  list-style: none; display: inline-block; margin-top: 6px; }
+details.tqa-whole summary::-webkit-details-marker { display: none; }
+details.tqa-whole summary::before { content: "▸ "; }
+details.tqa-whole[open] summary::before { content: "▾ "; }
+details.tqa-whole .tqa-hide, details.tqa-whole[open] .tqa-show { display: none; }
+details.tqa-whole[open] .tqa-hide { display: inline; }
 
 .tqa-error { padding: 14px 18px; border-radius: 10px; background: #fef2f2;
   border: 1px solid #fca5a5; color: #991b1b; overflow-wrap: anywhere; }
