@@ -159,3 +159,19 @@ def test_a_passage_of_several_turns_prints_and_serialises_all_of_them():
     alone = Passage(turn=run[0], score=0.5, rank=2).to_dict()
     assert [x["turn"] for x in alone["turns"]] == [4] and "turn 4:" in cli.format_passage(
         Passage(turn=run[0], score=0.5, rank=2))
+
+
+def test_a_long_turn_prints_as_paragraphs_around_its_answer():
+    """A 30-paragraph turn prints the paragraphs around the answer span, marked as cut."""
+    from transcript_qa.model import Passage, Turn
+
+    text = "\n\n".join(f"Paragraph {i} is about the harbour budget, line by line. " * 3
+                       for i in range(30))
+    start = text.index("Paragraph 20")
+    t = Turn("pod", 7, "CHAIR", "Chair", None, text, 0, len(text))
+    out = cli.format_passage(Passage(turn=t, score=0.5, rank=1, span_start=start,
+                                     span_end=start + 40))
+    assert "Paragraph 20" in out and "Paragraph 0 " not in out and "Paragraph 29" not in out
+    assert '"… ' in out and out.rstrip().endswith('…"')
+    short = Turn("pod", 8, "CHAIR", "Chair", None, "All done.", 0, 9)
+    assert cli.format_passage(Passage(turn=short, score=0.5, rank=2)).endswith('"All done."')

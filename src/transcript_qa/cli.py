@@ -299,13 +299,19 @@ def _wrap(text: str) -> str:
 
 def format_passage(p: Passage) -> str:
     """A ranked passage: who, where, and its words; the turns of a passage that is one
-    speaker's run of turns are set apart by a blank line."""
-    from .render import turn_label
+    speaker's run of turns are set apart by a blank line. A long turn is cut to whole
+    paragraphs around its answer span, as in the app (`render.excerpt_bounds`); `transcript-qa
+    turns` or `--json` give it whole."""
+    from .render import excerpt_bounds, turn_label
 
     t = p.turn
     flag = " (low confidence)" if p.low_confidence else ""
     head = f"{p.rank}. [{t.transcript_id}, score {p.score:.2f}{flag}]"
-    text = "\n\n".join(_wrap(x.text) for x in p.run)
+    if len(p.run) == 1:
+        a, b = excerpt_bounds(t.text, p.span_start, p.span_end)
+        text = ("… " if a else "") + _wrap(t.text[a:b]) + (" …" if b < len(t.text) else "")
+    else:
+        text = "\n\n".join(_wrap(x.text) for x in p.run)
     return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
 
