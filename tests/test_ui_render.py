@@ -222,3 +222,31 @@ def test_a_long_cited_turn_shows_an_excerpt_then_the_whole_turn_both_highlighted
     q = Passage(turn=short, score=0.8, rank=1, span_start=0, span_end=8)
     b = Answer(question="x", passages=[q], cited=q, text="Point 1.", span_start=0, span_end=8)
     assert "tqa-excerpt" not in render.answer_html(b) and "tqa-whole" not in render.answer_html(b)
+
+
+def test_other_passages_mark_their_best_sentence_lightly():
+    """Each other passage marks the sentence it matched (its span); not a low-confidence
+    match, nor a span that is all a one-turn passage says."""
+    cited = Passage(turn=turn(1, "The answer."), score=0.9, rank=1, span_start=0, span_end=11)
+    text = "Some words first. The matching sentence. More after."
+    s = text.index("The matching")
+    e = text.index(" More")
+    other = Passage(turn=turn(2, text), score=0.5, rank=2, span_start=s, span_end=e)
+    whole = Passage(turn=turn(3, "All of it."), score=0.4, rank=3, span_start=0, span_end=10)
+    a = Answer(question="q", passages=[cited, other, whole], cited=cited, text="The answer.",
+               span_start=0, span_end=11)
+    markup = render.answer_html(a)
+    articles = markup[markup.index('<div class="tqa-passages">'):]
+    assert "Some words first. <mark>The matching sentence.</mark> More after." in articles
+    assert articles.count("<mark>") == 1  # not the whole-turn span
+    # in a run of turns, the cited turn is marked even when the span is all of it
+    run = [turn(5, "Cut off --"), turn(6, "-- and the end of it.")]
+    part = Passage(turn=run[1], score=0.3, rank=2, span_start=0, span_end=len(run[1].text),
+                   turns=run)
+    b = Answer(question="q", passages=[cited, part], cited=cited, text="The answer.",
+               span_start=0, span_end=11)
+    assert "<mark>-- and the end of it.</mark>" in render.answer_html(b)
+    low = Passage(turn=turn(2, text), score=0.1, rank=1, span_start=s, span_end=e,
+                  low_confidence=True)
+    assert "<mark>" not in render.answer_html(Answer(question="q", passages=[low],
+                                                     abstained=True))

@@ -197,7 +197,12 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
     badge = '<span class="tqa-badge">closest match</span>' if p.low_confidence else ""
     badge += _named(p)
     score = max(0.0, min(1.0, float(p.score)))
-    body = f'<div class="tqa-body">{_run_text(p.run, t, focus=(p.span_start, p.span_end))}</div>'
+    span = (p.span_start, p.span_end)
+    # its best sentence, lightly marked: what it matched (not for low-confidence matches, nor
+    # when that is all the passage says)
+    best = [span] if (not p.low_confidence and 0 <= span[0] < span[1] <= len(t.text)
+                      and (len(p.run) > 1 or span != (0, len(t.text)))) else []
+    body = f'<div class="tqa-body">{_run_text(p.run, t, best, span)}</div>'
     return (
         f'<article class="tqa-passage{low}" data-transcript="{esc(t.transcript_id)}" '
         f'data-turn="{t.number}">'
@@ -435,6 +440,8 @@ blockquote.tqa-cited { margin: 0; padding: 12px 16px; border-radius: 8px;
   background: var(--background-fill-secondary); border: none; font-size: 0.97rem; }
 .tqa-body mark { background: #fde68a; color: inherit; padding: 1px 2px; border-radius: 3px; }
 .dark .tqa-body mark { background: #a16207; }
+article.tqa-passage .tqa-body mark { background: #fef3c7; }
+.dark article.tqa-passage .tqa-body mark { background: #713f12; }
 
 .tqa-section { font-size: 0.8rem !important; text-transform: uppercase; letter-spacing: .06em;
   color: var(--body-text-color-subdued); margin: 10px 0 0 !important; font-weight: 600; }
