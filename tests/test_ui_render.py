@@ -171,10 +171,12 @@ def test_only_known_classes_reach_the_page():
         render.transcript_html("T", [t], 1, speakers=[("Host", "Role")]),
         render.status_html("m", 1, 2), render.status_html("m", error=True),
         render.error_html("e"), render.notice_html("n"), render.empty_html("x"),
+        render.answer_html(long_answer()),
     ])
     used = {c for attr in re.findall(r'class="([^"]+)"', markup) for c in attr.split()}
     styled = set(re.findall(r"\.(tqa-[\w-]+)", render.CSS))
-    hooks = {"tqa-before", "tqa-after", "tqa-cited-turn", "tqa-transcript", "tqa-title"}
+    hooks = {"tqa-before", "tqa-after", "tqa-cited-turn", "tqa-transcript", "tqa-title",
+             "tqa-full"}
     assert used - styled - hooks == set()
 
 
@@ -200,15 +202,28 @@ def test_a_long_turn_is_cut_to_whole_paragraphs_around_the_answer():
     assert one[a:b].startswith("Sentence ") and one[a:b].endswith("is here.")
 
 
-def test_a_long_cited_turn_shows_an_excerpt_then_the_whole_turn_both_highlighted():
+def long_answer(point: int = 20, other: int | None = None) -> Answer:
+    """An answer citing point `point` of a 30-paragraph turn; `other`: a second passage, the
+    same kind of turn with its span on that point."""
     long_text = "\n\n".join(f"Point {i} about the budget and the harbour works. " * 4
                              for i in range(30))
-    start = long_text.index("Point 20")
-    end = start + len("Point 20 about the budget and the harbour works.")
-    t = turn(3, long_text)
-    p = Passage(turn=t, score=0.8, rank=1, span_start=start, span_end=end)
-    a = Answer(question="What about point 20?", passages=[p], cited=p,
-               text=long_text[start:end], span_start=start, span_end=end)
+
+    def passage(n: int, at: int, rank: int) -> Passage:
+        start = long_text.index(f"Point {at} ")
+        end = start + len(f"Point {at} about the budget and the harbour works.")
+        return Passage(turn=turn(n, long_text), score=0.8, rank=rank, span_start=start,
+                       span_end=end)
+
+    p = passage(3, point, 1)
+    rest = [passage(9, other, 2)] if other is not None else []
+    return Answer(question="What about it?", passages=[p, *rest], cited=p,
+                  text=long_text[p.span_start:p.span_end], span_start=p.span_start,
+                  span_end=p.span_end)
+
+
+def test_a_long_cited_turn_shows_an_excerpt_then_the_whole_turn_both_highlighted():
+    a = long_answer()
+    long_text = a.cited.turn.text
     markup = render.answer_html(a)
     excerpt = re.search(r'<div class="tqa-excerpt">(.*?)</div>', markup, re.S).group(1)
     assert excerpt.startswith("… ") and excerpt.endswith(" …")
@@ -250,3 +265,35 @@ def test_other_passages_mark_their_best_sentence_lightly():
                   low_confidence=True)
     assert "<mark>" not in render.answer_html(Answer(question="q", passages=[low],
                                                      abstained=True))
+
+
+def test_a_long_other_passage_is_cut_around_its_marked_sentence_and_edges_have_no_ellipsis():
+    markup = render.answer_html(long_answer(point=0, other=29))
+    cited = markup[:markup.index('<div class="tqa-passages">')]
+    other = markup[markup.index('<div class="tqa-passages">'):]
+    # the answer at the very start: no "… " before it; the other's at the very end: no " …"
+    excerpt = re.search(r'<div class="tqa-excerpt">(.*?)</div>', cited, re.S).group(1)
+    assert excerpt.startswith("<mark>Point 0 ") and excerpt.endswith(" …")
+    excerpt = re.search(r'<div class="tqa-excerpt">(.*?)</div>', other, re.S).group(1)
+    assert excerpt.startswith("… ") and not excerpt.endswith("…")
+    assert "<mark>Point 29 about the budget and the harbour works.</mark>" in excerpt
+    assert "Point 0 " not in excerpt and "Show the whole turn" in other
+
+
+def test_excerpts_cut_at_sentences_not_abbreviations_then_at_words():
+    from transcript_qa.render import EXCERPT_CHARS, excerpt_bounds
+
+    text = " ".join(f"In year {k} the U.S. government paid and Mr. Smith agreed with it."
+                    for k in range(80))
+    i = text.index("In year 40 ")
+    a, b = excerpt_bounds(text, i, i + 30)
+    assert text[a:b].startswith("In year ") and text[a:b].endswith("agreed with it.")
+    assert b - a <= EXCERPT_CHARS
+    words = " ".join(f"word{k} and more words here" for k in range(600))  # no punctuation
+    i = words.index("word300 ")
+    a, b = excerpt_bounds(words, i, i + 20)
+    assert a <= i and b >= i + 20 and b - a <= EXCERPT_CHARS
+    assert words[a - 1] == " " and words[b] == " "  # whole words
+    assert excerpt_bounds("\n\n" * 800, 10, 20) == (0, 1600)  # nothing to cut: whole
+    # an excerpt of nearly all of the turn is the whole turn
+    assert excerpt_bounds("x" * 1450 + "\n\n" + "y" * 100, 5, 10) == (0, 1552)

@@ -21,7 +21,8 @@ N_COLOURS = 8
 LONG_TURN_CHARS = 1500
 EXCERPT_CHARS = 700
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+")
+_LINE = re.compile(r"\n")
+_SPACE = re.compile(r"\s+")
 
 
 def esc(text: object) -> str:
@@ -87,14 +88,22 @@ def _goto(turn: Turn, title: str, run: Sequence[Turn] = ()) -> str:
             f'{turn_label(run or [turn])}{when}</a>')
 
 
-def _pieces(text: str, a: int, b: int, pattern: re.Pattern) -> list[tuple[int, int]]:
-    """text[a:b] cut where `pattern` matches, as (start, end) offsets."""
+def _cut(text: str, a: int, b: int, pattern: re.Pattern) -> list[tuple[int, int]]:
+    """text[a:b] cut where `pattern` matches, as (start, end) offsets, blank pieces dropped."""
     out, pos = [], a
     for m in pattern.finditer(text, a, b):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, b))
-    return [(x, y) for x, y in out if y > x]
+    return [(x, y) for x, y in out if text[x:y].strip()]
+
+
+def _sentences(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The sentences of text[a:b] as the index cut them (`passages.sentence_spans`: "U.S." and
+    "Mr." end none), so the cuts fall where the highlighted span's own edges do."""
+    from .passages import sentence_spans
+
+    return [(a + x, a + y) for x, y in sentence_spans(text[a:b])]
 
 
 def _grow(pieces: list[tuple[int, int]], start: int, end: int, size: int) -> tuple[int, int]:
@@ -110,21 +119,31 @@ def _grow(pieces: list[tuple[int, int]], start: int, end: int, size: int) -> tup
         if hi + 1 < len(pieces) and pieces[hi + 1][1] - pieces[lo][0] <= size:
             hi, grown = hi + 1, True
         if not grown:
-            return pieces[lo][0], pieces[hi][1]
+            return min(pieces[lo][0], start), max(pieces[hi][1], end)
 
 
 def excerpt_bounds(text: str, start: int, end: int,
                    size: int = EXCERPT_CHARS) -> tuple[int, int]:
     """(a, b): the part of a long turn to show first around text[start:end], whole
-    paragraphs grown to about `size` characters; inside a paragraph longer than that, whole
-    sentences. A turn of at most LONG_TURN_CHARS, or a span outside the text, is shown
-    whole: (0, len(text))."""
+    paragraphs grown to about `size` characters; inside a part still over twice that, whole
+    sentences, then lines, then words (unpunctuated speech-to-text). A turn of at most
+    LONG_TURN_CHARS, a span outside the text, or an excerpt of most of the turn (all but
+    LONG_TURN_CHARS / 5 characters) is the whole turn: (0, len(text))."""
+    whole = (0, len(text))
     if len(text) <= LONG_TURN_CHARS or not 0 <= start < end <= len(text):
-        return 0, len(text)
-    a, b = _grow(_pieces(text, 0, len(text), _PARAGRAPH), start, end, size)
-    if b - a > 2 * size:  # the answer's paragraph alone is long: its sentences around it
-        a, b = _grow(_pieces(text, a, b, _SENTENCE_END), start, end, size)
-    return (0, len(text)) if b - a >= len(text) - 1 else (a, b)
+        return whole
+    a, b = whole
+    for cut in (lambda x, y: _cut(text, x, y, _PARAGRAPH), lambda x, y: _sentences(text, x, y),
+                lambda x, y: _cut(text, x, y, _LINE), lambda x, y: _cut(text, x, y, _SPACE)):
+        if b - a <= 2 * size:
+            break
+        pieces = cut(a, b)
+        if pieces:
+            a, b = _grow(pieces, start, end, size)
+    rest = text[:a].strip(), text[b:].strip()
+    if len(rest[0]) + len(rest[1]) < LONG_TURN_CHARS // 5:
+        return whole
+    return (a if rest[0] else 0), (b if rest[1] else len(text))
 
 
 def _turn_text(turn: Turn, marks: Sequence[tuple[int, int]] = (),
