@@ -19,13 +19,13 @@ import hashlib
 import json
 import os
 import statistics
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from .config import Config
 from .errors import TranscriptQAError
-from .model import Answer, Passage
+from .model import Answer, Passage, Turn
 
 K = 10
 
@@ -112,11 +112,15 @@ def _item(d: dict[str, Any], where: str) -> EvalItem:
 
 def relevant(item: EvalItem, p: Passage) -> bool:
     """Does the passage (all the turns it shows: `Passage.run`) hold a gold turn or snippet."""
-    if item.transcript and p.turn.transcript_id != item.transcript:
+    return _holds_gold(item, p.run)
+
+
+def _holds_gold(item: EvalItem, turns: list[Turn]) -> bool:
+    if item.transcript and turns[0].transcript_id != item.transcript:
         return False
     if item.gold_turns:
-        return any(t.number in item.gold_turns for t in p.run)
-    return any(_norm(s) in _norm(t.text) for t in p.run for s in item.gold_snippets)
+        return any(t.number in item.gold_turns for t in turns)
+    return any(_norm(s) in _norm(t.text) for t in turns for s in item.gold_snippets)
 
 
 def score_item(item: EvalItem, a: Answer) -> ItemResult:
@@ -127,7 +131,7 @@ def score_item(item: EvalItem, a: Answer) -> ItemResult:
                        and any(_norm(s) in _norm(a.text) for s in item.answers))
     # the cited turn itself, not the other turns its passage shows: the answer is its slice
     in_gold = bool(a.cited is not None and not a.abstained
-                   and relevant(item, replace(a.cited, turns=[])))
+                   and _holds_gold(item, [a.cited.turn]))
     cited = f"{a.cited.turn.transcript_id}#{a.cited.turn.number}" if a.cited else None
     return ItemResult(item, rank, a.abstained, a.text if not a.abstained else None, correct,
                       in_gold, dict(a.timings), cited)

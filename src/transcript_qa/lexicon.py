@@ -162,9 +162,10 @@ def respell_asking(question: str, known: Callable[[list[str]], dict[str, int]],
     Mary ...") stay as typed, while "wich", "mnay" and "whta" are two word pieces each."""
     ms = list(islice(WORD.finditer(question), 2))
 
-    def typo(word: str) -> bool:
+    def typo(word: str) -> bool:  # cheapest checks first: `known` reads the index
         return (word not in STOPWORDS and word not in _ASKING and word not in QUESTION_FRAME
-                and not known([word]) and not whole(word))
+                and word not in _ASKS and word not in _HOW and not whole(word)
+                and not known([word]))
 
     if not ms:
         return question

@@ -22,6 +22,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -171,6 +172,11 @@ class Query:
     options: frozenset[str] = frozenset()  # "men or women?" (answer.choice_options)
     # per content word of the "besides X" clause: its stems (typo corrections included)
     excluded: tuple[frozenset[str], ...] = ()
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """Every stem of every content word (and its corrections)."""
+        return frozenset(w for g in self.groups for w in g)
 
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
@@ -794,7 +800,7 @@ def _echoes(q: Query, turn: Turn, span: tuple[int, int]) -> bool:
     said = set(stem(keywords(text)))
     if not said:
         return False
-    if said <= {w for g in q.groups for w in g}:
+    if said <= q.stems:
         return True
     return (bool(q.excluded) and all(not g.isdisjoint(said) for g in q.excluded)
             and len(_new_words(q, text)) <= EXCLUDED_NEW_WORDS)
@@ -803,7 +809,7 @@ def _echoes(q: Query, turn: Turn, span: tuple[int, int]) -> bool:
 def _new_words(q: Query, text: str) -> set[str]:
     """Stems of the words of four or more letters in `text` that the question lacks."""
     said = [w for w in keywords(text) if len(w) >= 4 and "'" not in w and "’" not in w]
-    return set(stem(said)) - {w for g in q.groups for w in g}
+    return set(stem(said)) - q.stems
 
 
 def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
