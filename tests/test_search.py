@@ -424,6 +424,52 @@ def test_question_word_pairs_count_where_they_stand_together(seed_qa):
     assert phrase_share(analyse("trafficking", seed_qa.index, (), Ranking()), "trafficking") == 0.0
 
 
+def _found(q, text: str) -> list[str]:
+    from transcript_qa.search import matches
+
+    return [text[pos:].split()[0] for pos, _ in matches(q, text)]
+
+
+def test_a_short_word_matches_itself_and_its_endings_only(seed_qa):
+    """A word of three letters or fewer is not a prefix: "war" is not "warm", "age" not
+    "agency"."""
+    from transcript_qa.search import analyse
+
+    q = analyse("Which car wars?", seed_qa.index, (), Ranking())
+    assert _found(q, "cars and a war, wars") == ["cars", "war,", "wars"]
+    assert _found(q, "career, warm, warning, carbon") == []
+    # a longer word still finds what it starts ("negotiations" for "negotiate")
+    assert _found(analyse("negotiate labor", seed_qa.index, (), Ranking()),
+                  "negotiations of labors") == ["negotiations", "labors"]
+
+
+def test_an_abbreviation_in_capitals_matches_as_written_not_as_a_pronoun(seed_qa):
+    from transcript_qa.search import analyse
+
+    q = analyse("Does the US government help NGOs?", seed_qa.index, (), Ranking())
+    text = "Let us see: the U.S. Government and US agencies used NGO help; ngos, us, Us."
+    assert _found(q, text) == ["U.S.", "Government", "US", "NGO", "help;"]
+    assert _found(q, "the T_V_ remote and the U_S_ side") == ["U_S_"]  # meeting transcripts
+    # BM25 looks for "U.S." (the phrase "u s"), not the pronoun; "NGO" both ways
+    assert "u s" in q.lexical_terms and "us" not in q.lexical_terms
+    assert {"ngos", "n g o"} <= set(q.lexical_terms)
+    # typed in lower case, or all in capitals, "us" cannot be told from the pronoun
+    for typed in ("does the us government help", "DOES THE US GOVERNMENT HELP"):
+        low = analyse(typed, seed_qa.index, (), Ranking())
+        assert _found(low, "let us go") == ["us"] and "us" in low.lexical_terms
+
+
+def test_bm25_finds_an_abbreviation_in_its_dotted_form_not_the_pronoun(tmp_path, encoder):
+    qa = _meeting(tmp_path, encoder, "Budget review", [
+        "[00:00:01] ANNA: Let us talk to us about the budget for us and for them.",
+        "[00:00:05] BEN: The U.S. share of the budget went up.",
+        "[00:00:09] CARA: The weather was fine.",
+    ])
+    lexical = Searcher(qa.index, qa.encoder, Ranking(mode="lexical", rescore="none"))
+    assert lexical.search("US budget", k=1)[0].turn.speaker == "BEN"
+    assert lexical.search("us budget", k=1)[0].turn.speaker == "ANNA"  # lower case: the pronoun
+
+
 def _meeting(tmp_path, encoder, title: str, lines: list[str]):
     """A small indexed meeting transcript of `[time] SPEAKER: text` lines."""
     src = tmp_path / "src.txt"

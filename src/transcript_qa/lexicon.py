@@ -62,6 +62,19 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in WORD.finditer(text)]
 
 
+# "US", "UN", "NGOs": written in capitals by someone who also writes lower case.
+_ACRONYM = re.compile(r"(?<![^\W_])([A-Z]{2,5})s?(?![^\W_])")
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """The capitalised abbreviations of a question, by their lower-cased word ("ngos": "NGO"):
+    "US" names the country, which a transcript writes "US" or "U.S.", never "us" or "used".
+    None for a question typed all in capitals."""
+    if not any(c.islower() for c in text):
+        return {}
+    return {m.group(0).lower(): m.group(1) for m in _ACRONYM.finditer(text)}
+
+
 def keywords(text: str) -> list[str]:
     """Content words of a question or text: no stopwords or question framing, order kept."""
     return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_FRAME]

@@ -33,7 +33,8 @@ from .embed import Encoder
 from .errors import TranscriptQAError
 from .formats.labels import REPORTER
 from .index import Index
-from .lexicon import (OPINION, WORD, corrections, is_keyword_search, keywords, respell_asking,
+from .lexicon import (OPINION, WORD, acronyms, corrections, is_keyword_search, keywords,
+                      respell_asking,
                       split_exclusion, stem, topic)
 from .model import Passage, Turn
 
@@ -207,6 +208,13 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     n = max(index.n_units, 1)
     idf = [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in groups_w]
     lexical = [w for g in groups_w for w in g]
+    caps = acronyms(question)
+    if caps:
+        # BM25 sees "U.S." as the phrase "u s"; a bare "us" is mostly the pronoun, kept for
+        # the other abbreviations ("UN", "NGO").
+        lexical = [t for w in lexical
+                   for t in ([" ".join(caps[w].lower())]
+                             + ([w] if w not in CLASHING else []) if w in caps else [w])]
     # Words in more than `common_df` of all units (and in over COMMON_MIN of them: only large
     # indexes) barely move BM25 but make FTS5 score long posting lists ("think", the "s" of
     # "Designer's" in 6-10% of 100k units): left out unless nothing else is left.
@@ -218,7 +226,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     gone = set(keywords(excluded))
     span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
     options = choice_options(question)
-    return Query(question, stems, idf, _matcher(groups_w), lexical, named,
+    return Query(question, stems, idf, _matcher(groups_w, caps), lexical, named,
                  question_type(question, options), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
@@ -288,20 +296,36 @@ def fixed_text(q: Query, encoder: object) -> str:
     return WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), q.text)
 
 
-def _matcher(groups: list[list[str]]) -> re.Pattern | None:
+SHORT_WORD = 3  # `_matcher`: a stem this short takes only INFLECTED endings
+# Abbreviations that are pronouns in lower case: BM25 looks for their dotted form only.
+CLASHING = frozenset({"us"})
+INFLECTED = r"(?:s|es|ed|d|ing)?(?![^\W_])"
+
+
+def _matcher(groups: list[list[str]], caps: dict[str, str] | None = None) -> re.Pattern | None:
     """One regex for all content words: a word matches a group when it starts with the part
     a word shares with its stem ("discuss" finds "discussed", "labor" "labors"), so a turn is
-    scanned once instead of tokenised and stemmed per sentence."""
+    scanned once instead of tokenised and stemmed per sentence. A stem of SHORT_WORD letters
+    or fewer takes only inflections ("war" finds "wars", not "warm"; "UN" not "under"), and an
+    abbreviation in `caps` only its capitals, dotted or not ("US", "U.S.", AMI's "U_S_")."""
     if not groups:
         return None
+    caps = caps or {}
     alts = []
     for g in groups:
         prefixes = set()
-        for w, st in zip(g, stem(g)):
+        if g[0] in caps:  # "US" or "U.S." as written, not "us" (`lexicon.acronyms`)
+            up = caps[g[0]]
+            prefixes.add(f"(?-i:(?:{up}|{'[._]'.join(up)}[._])s?)(?![^\\W_])")
+        for w, st in zip(g[1:] if g[0] in caps else g, stem(g[1:] if g[0] in caps else g)):
             n = 0
             while n < min(len(w), len(st)) and w[n] == st[n]:
                 n += 1
-            prefixes.add(re.escape(w[: max(n, min(len(w), 3))]))
+            pre = w[: max(n, min(len(w), 3))]
+            if len(pre) <= SHORT_WORD and pre in (w, st):  # "war", "wars": not "warm"
+                prefixes.add(re.escape(pre) + INFLECTED)
+            else:
+                prefixes.add(re.escape(pre))
         alts.append("(" + "|".join(sorted(prefixes, key=len, reverse=True)) + ")")
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")", re.I)
 
