@@ -413,3 +413,32 @@ def test_question_patterns_do_not_backtrack_for_ages_on_long_odd_questions():
         "    question_type(q); choice_options(q); split_exclusion(q); keywords(q)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("question,text,lacks", [
+    ("In what year did Lagon become ambassador?", "Ambassador Mark Lagon, thanks.", "time"),
+    ("When is the report out?", "This upcoming report will come out in June.", None),
+    ("How many countries does it cover?", "It will cover many countries.", "number"),
+    ("How many countries does it cover?", "It will cover 170 countries.", None),
+    ("What share of victims are women?", "Most victims are women.", "percent"),
+    ("What share of victims are women?", "About 80 percent of those are women.", None),
+    ("Are most victims men or women?", "Victims come from many places.", "choice"),
+    ("Are most victims men or women?", "About 80 percent of those are women.", None),
+    # kinds words do not tell reliably are never said to be lacking
+    ("Who runs the resource center?", "They run the resource center, 24 hours.", None),
+    ("What organizations got money?", "We funded nongovernment organizations.", None),
+    ("What is trafficking?", "It's slavery.", None),
+])
+def test_an_answer_lacking_the_asked_for_kind_of_thing_is_told(question, text, lacks):
+    from transcript_qa.answer import lacking
+
+    assert lacking(question, text) == lacks
+
+
+def test_a_near_topic_question_the_transcript_cannot_answer_is_told_so(seed_qa):
+    """Answered (the passage is on the topic), but told that it gives no year; a question the
+    transcript answers carries no such note."""
+    a = seed_qa.ask("In what year did Lagon become ambassador-at-large?")
+    assert not a.abstained and a.lacks == "time" and a.to_dict()["lacks"] == "time"
+    good = seed_qa.ask("When will the next trafficking report come out?")
+    assert "June" in good.text and good.lacks is None and good.to_dict()["lacks"] is None

@@ -67,6 +67,13 @@ def test_ask_human_output(dirs, capsys):
     assert 'Mark P. Lagon (Ambassador-At-Large' in out and ', turn 10: "Well, Congress' in out
 
 
+def test_an_answer_lacking_what_was_asked_prints_a_note(dirs, capsys):
+    assert cli.main([*dirs, "ask", "In what year did Lagon become ambassador-at-large?"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Answer: ")
+    assert lines[1].startswith("  Note: The question asks for a date or time")
+
+
 def test_speaker_filter(dirs, capsys):
     assert cli.main([*dirs, "ask", "What programs does the government fund?", "--speaker",
                      "McCormack", "--json"]) == 0

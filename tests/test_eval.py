@@ -43,6 +43,24 @@ def test_ranks_answers_and_abstentions_are_scored():
     m = evaluate.metrics([r, evaluate.score_item(none, Answer("q?", [p], abstained=True))])
     assert m["R@1"] == 1.0 and m["MRR@10"] == 1.0 and m["abstain_unanswerable"] == 1.0
     assert m["false_abstain"] == 0.0 and m["answer_acc"] == 1.0
+    assert m["lacks_answerable"] == 0.0 and m["lacks_unanswerable"] is None
+
+
+def test_answers_said_to_lack_what_was_asked_are_counted():
+    p = Passage(_turn(1, "It will cover many countries."), 1.0, rank=1)
+    asked = evaluate.EvalItem("a", "How many?", "k", gold_snippets=["many"], answers=["many"])
+    off = evaluate.EvalItem("u", "How many?", "unanswerable")
+    flagged = Answer("How many?", [p], cited=p, text="It will cover many countries.",
+                     lacks="number")
+    results = [evaluate.score_item(asked, flagged), evaluate.score_item(off, flagged),
+               evaluate.score_item(off, Answer("How many?", [p], abstained=True, lacks="x"))]
+    m = evaluate.metrics(results)
+    assert results[0].to_dict()["lacks"] == "number" and results[2].lacks is None
+    assert m["lacks_answerable"] == 1.0 and m["lacks_unanswerable"] == 1.0  # of those answered
+    assert m["lacks_correct"] == 1
+    text = evaluate.format_report(evaluate.report(results))
+    assert ("told to lack what was asked (a number, a date...): 1 of 1 given to unanswerable "
+            "questions, 1 of 1 to answerable ones (1 of them correct)") in text
 
 
 def test_eval_command_indexes_the_question_sets_transcripts(tmp_path, monkeypatch, capsys):

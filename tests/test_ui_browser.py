@@ -140,6 +140,16 @@ def test_ask_shows_the_answer_with_the_cited_speaker_text(page):
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
 
+def test_an_answer_without_the_asked_for_year_carries_a_visible_note(page):
+    card = ask(page, "In what year did Lagon become ambassador-at-large?")
+    note = card.locator(".tqa-lacks")
+    assert note.is_visible() and "asks for a date or time" in note.inner_text()
+    assert "tqa-answer" in card.get_attribute("class")  # answered, not refused
+    card = ask(page, "When will the next trafficking report come out?")
+    assert "June" in card.locator(".tqa-answer-text").inner_text()
+    assert card.locator(".tqa-lacks").count() == 0
+
+
 def test_a_speaker_named_in_the_question_is_marked(page):
     card = ask(page, "What did McCormack say about forced labor in sweatshops?")
     assert card.locator(".tqa-cite .tqa-name").inner_text() == "Sean McCormack"

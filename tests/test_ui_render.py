@@ -84,6 +84,19 @@ def test_answer_card_highlights_the_span_inside_the_verbatim_turn():
     assert markup.count('class="tqa-rank"') == 1 and "Unrelated." in markup
 
 
+def test_an_answer_lacking_what_was_asked_says_so_under_it():
+    t = turn(4, "Ambassador Mark Lagon, thanks for joining us.")
+    p = Passage(turn=t, score=0.5, rank=1)
+    a = Answer(question="In what year did Lagon take office?", passages=[p], cited=p,
+               text=t.text, span_end=len(t.text), lacks="time")
+    markup = render.answer_html(a)
+    note = re.search(r'<p class="tqa-lacks" role="note">([^<]+)</p>', markup)
+    assert note and "asks for a date or time" in note.group(1) and "may not say" in note.group(1)
+    assert markup.index("tqa-answer-text") < note.start() < markup.index("tqa-cite")
+    a.lacks = None
+    assert "tqa-lacks" not in render.answer_html(a)
+
+
 def test_a_passage_of_several_turns_shows_them_all_with_the_span_in_the_cited_one():
     """One speaker's run of turns (a page cut one answer into labelled paragraphs) is one
     passage: every turn is shown in order, the span is marked in the cited turn only, and
@@ -172,6 +185,8 @@ def test_only_known_classes_reach_the_page():
         render.status_html("m", 1, 2), render.status_html("m", error=True),
         render.error_html("e"), render.notice_html("n"), render.empty_html("x"),
         render.answer_html(long_answer()),
+        render.answer_html(Answer(question="When?", passages=[p], cited=p, text="Text.",
+                                  span_end=5, lacks="time")),
     ])
     used = {c for attr in re.findall(r'class="([^"]+)"', markup) for c in attr.split()}
     styled = set(re.findall(r"\.(tqa-[\w-]+)", render.CSS))

@@ -281,6 +281,34 @@ def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
     return conf < ungrounded or by_name_alone
 
 
+# What the answer card says a cited sentence lacks, for the kinds words tell reliably (not
+# "org": "international organizations and nongovernment organizations" answers "What
+# organizations did the US fund?" with no name).
+LACKING = {"number": "a number", "percent": "a share or percentage", "time": "a date or time",
+           "choice": "any of the options the question names"}
+
+
+def lacking(question: str, text: str) -> str | None:
+    """The kind of thing `question` asks for (LACKING's kinds) when the answer `text` holds
+    none. `best_sentence` already moved the span to a sentence holding one where the turn has
+    it near, so the passage is on the topic but the transcript may well not say: "In what year
+    did Lagon become ambassador-at-large?" cites "Ambassador Mark Lagon, thanks for joining
+    us."; "How many employees does the Polaris Project have?" cites the sentence naming it.
+    Told to the reader, not refused: on the labelled sets every such answer was wrong or the
+    question unanswerable, but few unanswerable questions are caught this way (most cite a
+    sentence with some other number), so it is no ground for abstaining."""
+    options = choice_options(question)
+    kind = question_type(question, options)
+    if kind not in LACKING or has_type(text, kind, question, options):
+        return None
+    return kind
+
+
+def lacking_message(kind: str) -> str:
+    return (f"The question asks for {LACKING.get(kind, kind)}, and this answer gives none: "
+            "the transcript may not say. Check the passages below.")
+
+
 def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BELOW,
            ungrounded: float = UNGROUNDED_BELOW, named_found: float = NAMED_FOUND_MIN) -> Answer:
     if not passages:
@@ -294,7 +322,8 @@ def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BE
     start, end = cited.span_start, cited.span_end
     if not 0 <= start < end <= len(t.text):
         start, end = 0, len(t.text)
+    text = t.text[start:end]
     return Answer(
-        question=question, passages=passages, cited=cited, text=t.text[start:end],
-        span_start=start, span_end=end, score=conf,
+        question=question, passages=passages, cited=cited, text=text,
+        span_start=start, span_end=end, score=conf, lacks=lacking(question, text),
     )

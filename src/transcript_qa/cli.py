@@ -323,6 +323,10 @@ def format_answer(a) -> str:
     else:
         t = a.cited.turn
         lines.append(f"Answer: {a.text}")
+        if a.lacks:
+            from .answer import lacking_message
+
+            lines.append(f"  Note: {lacking_message(a.lacks)}")
         lines.append(f"  -- {_who(t.speaker_name, t.speaker_role)}, turn {t.number}, "
                      f"{a.cited.transcript_title}")
         lines.append("")

@@ -55,12 +55,13 @@ class ItemResult:
     answer_in_gold: bool
     timings: dict[str, float]
     cited: str | None = None
+    lacks: str | None = None  # Answer.lacks
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.item.id, "kind": self.item.kind, "question": self.item.question,
                 "rank": self.rank, "abstained": self.abstained, "answer": self.answer,
                 "answer_correct": self.answer_correct, "answer_in_gold": self.answer_in_gold,
-                "cited": self.cited, "timings_ms": {k: round(v * 1000, 2)
+                "cited": self.cited, "lacks": self.lacks, "timings_ms": {k: round(v * 1000, 2)
                                                     for k, v in self.timings.items()}}
 
 
@@ -134,7 +135,7 @@ def score_item(item: EvalItem, a: Answer) -> ItemResult:
                    and _holds_gold(item, [a.cited.turn]))
     cited = f"{a.cited.turn.transcript_id}#{a.cited.turn.number}" if a.cited else None
     return ItemResult(item, rank, a.abstained, a.text if not a.abstained else None, correct,
-                      in_gold, dict(a.timings), cited)
+                      in_gold, dict(a.timings), cited, a.lacks if not a.abstained else None)
 
 
 def evaluate(qa: Any, items: Iterable[EvalItem], restrict: bool = True) -> list[ItemResult]:
@@ -162,6 +163,10 @@ def metrics(results: list[ItemResult]) -> dict[str, Any]:
     m["answer_in_gold"] = _mean([float(r.answer_in_gold) for r in ans])
     m["abstain_unanswerable"] = _mean([float(r.abstained) for r in una])
     m["false_abstain"] = _mean([float(r.abstained) for r in ans])
+    # answers told to lack what the question asks for (Answer.lacks), among those given
+    m["lacks_unanswerable"] = _mean([float(bool(r.lacks)) for r in una if not r.abstained])
+    m["lacks_answerable"] = _mean([float(bool(r.lacks)) for r in ans if not r.abstained])
+    m["lacks_correct"] = sum(bool(r.lacks) and bool(r.answer_correct) for r in with_strings)
     return m
 
 
@@ -203,6 +208,15 @@ def format_report(rep: dict[str, Any]) -> str:
             v = m.get(c)
             cells.append("-" if v is None else (str(v) if c == "n" else f"{v:.3f}"))
         lines.append(name.ljust(width) + "".join(x.rjust(12) for x in cells))
+    o = rep["overall"]
+    given_u = [i for i in rep["items"] if i["kind"] == "unanswerable" and not i["abstained"]]
+    given_a = [i for i in rep["items"] if i["kind"] != "unanswerable" and not i["abstained"]]
+    lines.append("")
+    lines.append(
+        f"answers told to lack what was asked (a number, a date...): "
+        f"{sum(bool(i['lacks']) for i in given_u)} of {len(given_u)} given to unanswerable "
+        f"questions, {sum(bool(i['lacks']) for i in given_a)} of {len(given_a)} to answerable "
+        f"ones ({o['lacks_correct']} of them correct)")
     t = rep.get("timings") or {}
     if t:
         lines.append("")

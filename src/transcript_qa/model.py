@@ -129,6 +129,9 @@ class Answer:
     score: float = 0.0
     abstained: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    # The kind of thing the question asks for ("number", "time", ...) when the answer does not
+    # hold one: the passage is on the topic, but the transcript may not say (answer.lacking).
+    lacks: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         answer = None
@@ -153,5 +156,6 @@ class Answer:
             "question": self.question,
             "answer": answer,
             "abstained": self.abstained,
+            "lacks": self.lacks,
             "passages": [p.to_dict() for p in self.passages],
         }

@@ -260,7 +260,7 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
                 f"{_run_text(c.run, t, [span], span)}</blockquote>")
         head = (
             '<section class="tqa-card tqa-answer">'
-            f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>'
+            f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>{_lacks(answer)}'
             f'<div class="tqa-cite">{_speaker(t, colours)}{_named(c)}'
             f'<div class="tqa-where">{_goto(t, c.transcript_title, c.run)}</div></div>'
             f'<div class="tqa-passage tqa-cited-turn" data-transcript="{esc(t.transcript_id)}" '
@@ -274,6 +274,15 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
     items = "".join(passage_html(p, context, colours) for p in rest)
     return (f'<div class="tqa-result">{head}<h3 class="tqa-section">{label}</h3>'
             f'<div class="tqa-passages">{items}</div></div>')
+
+
+def _lacks(answer: Answer) -> str:
+    """The caution under an answer that lacks what the question asks for (answer.lacking)."""
+    if not answer.lacks:
+        return ""
+    from .answer import lacking_message
+
+    return f'<p class="tqa-lacks" role="note">{esc(lacking_message(answer.lacks))}</p>'
 
 
 def error_html(message: str) -> str:
@@ -436,6 +445,8 @@ CSS = """
   overflow-wrap: anywhere; }
 .tqa-q span { text-transform: uppercase; font-size: 0.72rem; letter-spacing: .06em;
   font-weight: 600; margin-right: 6px; }
+.tqa-lacks { margin: -4px 0 12px; padding: 6px 10px; border-left: 3px solid #d97706;
+  background: var(--background-fill-secondary); font-size: 0.95rem; }
 .tqa-answer-text { font-size: 1.25rem; line-height: 1.5; font-weight: 600; margin: 0 0 12px; }
 .tqa-verdict { font-size: 1.15rem; font-weight: 600; margin: 0 0 6px; }
 .tqa-hint { margin: 0; color: var(--body-text-color-subdued); }
