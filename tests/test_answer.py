@@ -304,6 +304,12 @@ def test_words_that_only_look_like_numbers_and_dates_are_not_them():
     assert not has_type("We may see more cases.", "time", "When did slavery end?")
     assert has_type("It comes out in May.", "time", "When does it come out?")
     assert has_type("Slavery ended here in the 1860s.", "time", "When did slavery end?")
+    # when, said without a date
+    for said in ("We have until about the end of the year.", "It is due at the start of next "
+                 "month.", "We expect a decision in the coming weeks."):
+        assert has_type(said, "time", "When will the money run out?")
+    for said in ("That is the end of the road.", "At the start of the meeting we voted."):
+        assert not has_type(said, "time", "When will the money run out?")
 
 
 def test_a_strict_kind_moves_the_span_to_the_nearest_sentence_holding_it():

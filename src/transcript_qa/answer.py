@@ -101,7 +101,13 @@ _TIME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
                    r"Sunday)\b|(?i:\b(?:1[89]\d\d|20\d\d|yesterday|tomorrow|today|tonight|ago|"
                    r"decades?|centur(?:y|ies))\b|\b(?:1[89]|20)?\d0s\b|\b(?:last|next|this) "
-                   r"(?:week|month|year|spring|summer|autumn|fall|winter)\b)")
+                   r"(?:week|month|year|spring|summer|autumn|fall|winter)\b|"
+                   # "about the end of the year", "by the start of next month", "in the
+                   # coming weeks": when, said without a date
+                   r"\b(?:end|beginning|start|middle) of (?:the |this |next |last )?"
+                   r"(?:year|month|week|decade|century|spring|summer|autumn|fall|winter)\b|"
+                   r"\b(?:coming|next|past|last) (?:few |several |couple of )?"
+                   r"(?:days|weeks|months|years)\b)")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w.&'’-]*")
 # A share: "80 percent" (one match, so "What percent ...?" still finds it), "one in five",
 # "half", "a third", "the majority".
