@@ -422,6 +422,9 @@ def test_question_word_pairs_count_where_they_stand_together(seed_qa):
     assert phrase_share(q, "Trafficking of victims for sex.") == 0.5  # (trafficking, victims)
     assert phrase_share(q, "Sex work, victims, trafficking.") == 0.0
     assert phrase_share(analyse("trafficking", seed_qa.index, (), Ranking()), "trafficking") == 0.0
+    us = analyse("Does the US government help?", seed_qa.index, (), Ranking())
+    assert phrase_share(us, "the U.S. Government helps") == 1.0  # "U.S." is one word
+    assert phrase_share(us, "the U.S. army and the government help") == 0.5
 
 
 def _found(q, text: str) -> list[str]:

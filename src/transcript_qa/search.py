@@ -337,6 +337,9 @@ def matches(q: Query, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.lastindex - 1) for m in q.matcher.finditer(text)]
 
 
+_DOTTED = re.compile(r"(?:[^\W_][._]){2,}s?")
+
+
 def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None) -> float:
     """Share of the question's neighbouring content-word pairs that are neighbours in `text`
     too, stopwords between them skipped ("button on the remote" holds "button remote"). Bag-of-
@@ -348,7 +351,7 @@ def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None
     together = set()
     for (p1, g1), (p2, g2) in zip(found, found[1:]):
         if g2 == g1 + 1 and g1 not in together:
-            word = WORD.match(text, p1)
+            word = _DOTTED.match(text, p1) or WORD.match(text, p1)  # "U.S." is one word
             if not keywords(text[word.end() if word else p1:p2]):
                 together.add(g1)
     return len(together) / (len(q.groups) - 1)
