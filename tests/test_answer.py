@@ -194,6 +194,8 @@ def test_timings_cover_every_stage(seed_qa):
     ("Where are the victims from?", "name"),
     ("Why can victims stay?", None),
     ("What share of the victims are women?", "percent"),
+    ("What is the phone number for the hotline?", "number"),
+    ("Where can I find the hotline's number?", "number"),
     ("What portion of the budget went to training?", "percent"),
     ("Which UN agencies were there?", "org"),
     ("What organisation runs the hotline?", "org"),
@@ -446,5 +448,7 @@ def test_a_near_topic_question_the_transcript_cannot_answer_is_told_so(seed_qa):
     transcript answers carries no such note."""
     a = seed_qa.ask("In what year did Lagon become ambassador-at-large?")
     assert not a.abstained and a.lacks == "time" and a.to_dict()["lacks"] == "time"
+    phone = seed_qa.ask("What is the phone number of the national trafficking hotline?")
+    assert not phone.abstained and "hotline" in phone.text and phone.lacks == "number"
     good = seed_qa.ask("When will the next trafficking report come out?")
     assert "June" in good.text and good.lacks is None and good.to_dict()["lacks"] is None

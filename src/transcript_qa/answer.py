@@ -70,7 +70,8 @@ _QUESTION_TYPES = (
     ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
                            re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large)\b|\bwhat "
-                          r"(?:number|amount|price|cost)\b", re.I)),
+                          r"(?:number|amount|price|cost)\b|\b(?:phone|telephone|fax|hotline)"
+                          r"(?:'s)? number\b", re.I)),
     ("time", re.compile(rf"{_OPENS}when\b|\b(?:what|which) (?:year|month|day|date|time|decade|"
                         r"century)\b", re.I)),
     # "Which UN bodies", "what international organisations", "which of the agencies"; not
