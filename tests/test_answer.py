@@ -436,11 +436,19 @@ def test_question_patterns_do_not_backtrack_for_ages_on_long_odd_questions():
     ("Who runs the resource center?", "They run the resource center, 24 hours.", None),
     ("What organizations got money?", "We funded nongovernment organizations.", None),
     ("What is trafficking?", "It's slavery.", None),
+    # things that are there, said otherwise
+    ("How many people are trafficked?", "Hundreds of thousands of people are.", None),
+    ("What time does the briefing start?", "It starts at 9:30, or at noon.", None),
+    ("When will they decide?", "They will decide in two weeks.", None),
+    ("When will they decide?", "They decided this morning.", None),
+    ("Are most victims men or women?", "Most often it is a woman.", None),
+    ("Are most victims adults or children?", "Often a child.", None),
 ])
 def test_an_answer_lacking_the_asked_for_kind_of_thing_is_told(question, text, lacks):
-    from transcript_qa.answer import lacking
+    from transcript_qa.answer import choice_options, lacking, question_type
 
-    assert lacking(question, text) == lacks
+    options = choice_options(question)
+    assert lacking(text, question_type(question, options), question, options) == lacks
 
 
 def test_a_near_topic_question_the_transcript_cannot_answer_is_told_so(seed_qa):
@@ -452,3 +460,6 @@ def test_a_near_topic_question_the_transcript_cannot_answer_is_told_so(seed_qa):
     assert not phone.abstained and "hotline" in phone.text and phone.lacks == "number"
     good = seed_qa.ask("When will the next trafficking report come out?")
     assert "June" in good.text and good.lacks is None and good.to_dict()["lacks"] is None
+    # read as search read it: "wehn" is respelt "when", so a time is asked for
+    typo = seed_qa.ask("wehn did Lagon become ambassador-at-large?")
+    assert not typo.abstained and typo.lacks == "time"

@@ -433,14 +433,18 @@ def _found(q, text: str) -> list[str]:
     return [text[pos:].split()[0] for pos, _ in matches(q, text)]
 
 
-def test_a_short_word_matches_itself_and_its_endings_only(seed_qa):
-    """A word of three letters or fewer is not a prefix: "war" is not "warm", "age" not
-    "agency"."""
+def test_a_short_word_matches_only_words_of_its_stem(seed_qa):
+    """A stem of three letters or fewer is no prefix: "war" is not "warm" or "ward", "run" not
+    "runner"; what it finds must stem the same ("running", "runs")."""
     from transcript_qa.search import analyse
 
     q = analyse("Which car wars?", seed_qa.index, (), Ranking())
     assert _found(q, "cars and a war, wars") == ["cars", "war,", "wars"]
-    assert _found(q, "career, warm, warning, carbon") == []
+    assert _found(q, "career, warm, warning, carbon, ward, card, caring") == []
+    q = analyse("Who was running it?", seed_qa.index, (), Ranking())
+    assert _found(q, "He was running it, he runs it, a runner, a rung") == ["running", "runs"]
+    assert _found(analyse("does the us help", seed_qa.index, (), Ranking()),
+                  "let us see; used, uses, usual") == ["us"]
     # a longer word still finds what it starts ("negotiations" for "negotiate")
     assert _found(analyse("negotiate labor", seed_qa.index, (), Ranking()),
                   "negotiations of labors") == ["negotiations", "labors"]
@@ -451,15 +455,26 @@ def test_an_abbreviation_in_capitals_matches_as_written_not_as_a_pronoun(seed_qa
 
     q = analyse("Does the US government help NGOs?", seed_qa.index, (), Ranking())
     text = "Let us see: the U.S. Government and US agencies used NGO help; ngos, us, Us."
-    assert _found(q, text) == ["U.S.", "Government", "US", "NGO", "help;"]
+    assert _found(q, text) == ["U.S.", "Government", "US", "NGO", "help;", "ngos,"]
     assert _found(q, "the T_V_ remote and the U_S_ side") == ["U_S_"]  # meeting transcripts
     # BM25 looks for "U.S." (the phrase "u s"), not the pronoun; "NGO" both ways
     assert "u s" in q.lexical_terms and "us" not in q.lexical_terms
-    assert {"ngos", "n g o"} <= set(q.lexical_terms)
+    assert {"ngo", "n g o"} <= set(q.lexical_terms)
+    # typed dotted, or possessive, it is the same word
+    for typed in ("Does the U.S. government help?", "Is it the US's government?"):
+        dotted = analyse(typed, seed_qa.index, (), Ranking())
+        assert _found(dotted, "us and the U.S. government") == ["U.S.", "government"]
     # typed in lower case, or all in capitals, "us" cannot be told from the pronoun
     for typed in ("does the us government help", "DOES THE US GOVERNMENT HELP"):
         low = analyse(typed, seed_qa.index, (), Ranking())
         assert _found(low, "let us go") == ["us"] and "us" in low.lexical_terms
+    # a word in capitals for emphasis still finds it in lower case
+    emph = analyse("What was the main COST of the plan?", seed_qa.index, (), Ranking())
+    assert _found(emph, "the cost, costs") == ["cost,", "costs"]
+    # an abbreviation is not a typo: "USAID" is not corrected to "said"
+    usaid = analyse("What did USAID fund?", seed_qa.index, (), Ranking())
+    assert "usaid" not in usaid.fixes and "said" not in usaid.lexical_terms
+    assert _found(usaid, "USAID said it funds it") == ["USAID", "funds"]
 
 
 def test_bm25_finds_an_abbreviation_in_its_dotted_form_not_the_pronoun(tmp_path, encoder):

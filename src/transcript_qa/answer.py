@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Iterable
 
 from .lexicon import keywords, stem, words
 from .model import Answer, Passage
@@ -93,7 +94,8 @@ MAX_MOVE = 2  # sentences; see `best_sentence`
 # that dates it ("in the year 2000", "since 1998"): a time, not an answer to "how many".
 _NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:zero|two|three|four|five|six|seven|eight|nine|"
                      r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|"
-                     r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+                     r"forty|fifty|sixty|seventy|eighty|ninety|(?:hundred|thousand|million|"
+                     r"billion)s?|"
                      r"dozens?|half|percent|twice|thrice)\b", re.I)
 _DATED_YEAR = re.compile(r"\b(?:in|since|by|from|until|till|year|of|early|late|mid|before|"
                          r"after|during|around|circa)\s+(?:1[89]|20)\d\d\b", re.I)
@@ -108,7 +110,13 @@ _TIME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"\b(?:end|beginning|start|middle) of (?:the |this |next |last )?"
                    r"(?:year|month|week|decade|century|spring|summer|autumn|fall|winter)\b|"
                    r"\b(?:coming|next|past|last) (?:few |several |couple of )?"
-                   r"(?:days|weeks|months|years)\b)")
+                   r"(?:days|weeks|months|years)\b|"
+                   # "in two weeks", "within a few days", clock times, "this morning"
+                   r"\b(?:in|within|after) (?:a|an|one|two|three|four|five|six|seven|eight|"
+                   r"nine|ten|a few|a couple of|several|\d+) (?:hours?|days?|weeks?|months?|"
+                   r"years?)\b|\b\d{1,2}(?::\d\d)? ?(?:a\.m\.|p\.m\.|am\b|pm\b)|"
+                   r"\b\d{1,2}:\d\d\b|\b(?:noon|midnight)\b|\b(?:this|tomorrow|yesterday) "
+                   r"(?:morning|afternoon|evening|night)\b)")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w.&'’-]*")
 # A share: "80 percent" (one match, so "What percent ...?" still finds it), "one in five",
 # "half", "a third", "the majority".
@@ -192,6 +200,15 @@ def asked_words(question: str) -> frozenset[str]:
     return frozenset(w.lower().strip(".") for w in re.findall(r"[\w.’'-]+", question)) | _I
 
 
+# Plurals a stemmer does not bring back to their singular ("a woman" names "women").
+_IRREGULAR = {"women": "woman", "men": "man", "children": "child", "people": "person",
+              "feet": "foot", "teeth": "tooth", "mice": "mouse", "geese": "goose"}
+
+
+def _singular(ws: Iterable[str]) -> list[str]:
+    return stem([_IRREGULAR.get(w, w) for w in ws])
+
+
 def has_type(text: str, kind: str | None, asked: frozenset[str] | str,
              options: frozenset[str] = frozenset()) -> bool:
     """Does `text` hold a thing of `kind`: for "choice", a word of one of the question's
@@ -203,7 +220,7 @@ def has_type(text: str, kind: str | None, asked: frozenset[str] | str,
     if kind == "choice":
         if not options and isinstance(asked, str):
             options = choice_options(asked)
-        return bool(options) and not set(stem(list(options))).isdisjoint(stem(words(text)))
+        return bool(options) and not set(_singular(options)).isdisjoint(_singular(words(text)))
     if isinstance(asked, str):
         asked = asked_words(asked)
     text = text.strip()
@@ -295,25 +312,27 @@ LACKING = {"number": "a number", "percent": "a share or percentage", "time": "a 
            "choice": "any of the options the question names"}
 
 
-def lacking(question: str, text: str) -> str | None:
-    """The kind of thing `question` asks for (LACKING's kinds) when the answer `text` holds
-    none. `best_sentence` already moved the span to a sentence holding one where the turn has
-    it near, so the passage is on the topic but the transcript may well not say: "In what year
-    did Lagon become ambassador-at-large?" cites "Ambassador Mark Lagon, thanks for joining
-    us."; "How many employees does the Polaris Project have?" cites the sentence naming it.
-    Told to the reader, not refused: on the labelled sets every such answer was wrong or the
-    question unanswerable, but few unanswerable questions are caught this way (most cite a
-    sentence with some other number), so it is no ground for abstaining."""
-    options = choice_options(question)
-    kind = question_type(question, options)
-    if kind not in LACKING or has_type(text, kind, question, options):
+def lacking(text: str, kind: str | None, asked: frozenset[str] | str,
+            options: frozenset[str] = frozenset()) -> str | None:
+    """`kind` (one of LACKING's: what the question asks for, `question_type`) when the answer
+    `text` holds no such thing (`has_type`; `asked`, `options` as there). `best_sentence`
+    already moved the span to a sentence holding one where the turn has it near, so the
+    passage is on the topic but the transcript may well not say: "In what year did Lagon
+    become ambassador-at-large?" cites "Ambassador Mark Lagon, thanks for joining us."; "How
+    many employees does the Polaris Project have?" cites the sentence naming it. Told to the
+    reader, not refused: on the labelled sets every such answer was wrong or the question
+    unanswerable, but few unanswerable questions are caught this way (most cite a sentence
+    with some other number), so it is no ground for abstaining. Search sets it on each
+    passage (`Passage.lacks`), from the question as it read it (misspelt question words
+    respelt)."""
+    if kind not in LACKING or has_type(text, kind, asked, options):
         return None
     return kind
 
 
 def lacking_message(kind: str) -> str:
-    return (f"The question asks for {LACKING.get(kind, kind)}, and this answer gives none: "
-            "the transcript may not say. Check the passages below.")
+    return (f"The question asks for {LACKING.get(kind, kind)}, and this answer does not seem "
+            "to give one: the transcript may not say. Check the passages below.")
 
 
 def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BELOW,
@@ -332,5 +351,5 @@ def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BE
     text = t.text[start:end]
     return Answer(
         question=question, passages=passages, cited=cited, text=text,
-        span_start=start, span_end=end, score=conf, lacks=lacking(question, text),
+        span_start=start, span_end=end, score=conf, lacks=cited.lacks,
     )

@@ -62,17 +62,29 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in WORD.finditer(text)]
 
 
-# "US", "UN", "NGOs": written in capitals by someone who also writes lower case.
-_ACRONYM = re.compile(r"(?<![^\W_])([A-Z]{2,5})s?(?![^\W_])")
+# "U.S.", "U.N.": capitals each followed by a dot (`undot`).
+_DOTTED = re.compile(r"(?<![^\W_])(?:[A-Z]\.){2,}")
+
+
+def undot(text: str) -> str:
+    """"the U.S. government" -> "the US government": a dotted abbreviation as one word."""
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
 
 
 def acronyms(text: str) -> dict[str, str]:
-    """The capitalised abbreviations of a question, by their lower-cased word ("ngos": "NGO"):
-    "US" names the country, which a transcript writes "US" or "U.S.", never "us" or "used".
-    None for a question typed all in capitals."""
+    """The abbreviations a question writes in capitals, by their lower-cased word as
+    `keywords` gives it ("ngos": "NGO", "un's": "UN"; dotted ones after `undot`). Empty for
+    a question typed all in capitals, where capitals tell nothing."""
     if not any(c.islower() for c in text):
         return {}
-    return {m.group(0).lower(): m.group(1) for m in _ACRONYM.finditer(text)}
+    out = {}
+    for m in WORD.finditer(text):
+        base = re.sub(r"['’]s$", "", m.group(0))
+        if base.endswith("s") and base[:-1].isupper():
+            base = base[:-1]  # "NGOs"
+        if 2 <= len(base) <= 5 and base.isalpha() and base.isupper():
+            out[m.group(0).lower()] = base
+    return out
 
 
 def keywords(text: str) -> list[str]:

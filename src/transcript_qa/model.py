@@ -82,6 +82,9 @@ class Passage:
     # web page cuts one answer into labelled paragraphs): all of them, in order, shown and
     # matched as one passage. Empty: the passage is `turn` alone.
     turns: list[Turn] = field(default_factory=list)
+    # What the question asks for ("number", "time", ...) when the span holds none of it
+    # (answer.lacking): on the topic, but the transcript may not say.
+    lacks: str | None = None
 
     @property
     def run(self) -> list[Turn]:

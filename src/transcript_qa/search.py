@@ -22,20 +22,19 @@ import math
 import re
 import time
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from . import names
-from .answer import (asked_words, best_sentence, choice_options, has_type, question_type,
-                     sentence_scores)
+from .answer import (asked_words, best_sentence, choice_options, has_type, lacking,
+                     question_type, sentence_scores)
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .formats.labels import REPORTER
 from .index import Index
 from .lexicon import (OPINION, WORD, acronyms, corrections, is_keyword_search, keywords,
-                      respell_asking,
-                      split_exclusion, stem, topic)
+                      respell_asking, split_exclusion, stem, topic, undot)
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -173,6 +172,9 @@ class Query:
     options: frozenset[str] = frozenset()  # "men or women?" (answer.choice_options)
     # per content word of the "besides X" clause: its stems (typo corrections included)
     excluded: tuple[frozenset[str], ...] = ()
+    # group index -> its stems, for groups whose stem is too short to match as a prefix
+    # ("war" would find "warm"): a word found for them counts only if it has one (`matches`)
+    short: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -186,9 +188,13 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     pieces = getattr(encoder, "word_pieces", None)
     if ranking.typos and pieces is not None:  # no encoder: no way to tell a word from a typo
         question = respell_asking(question, index.document_frequency, lambda w: pieces(w) == 1)
+    asked = question  # as typed (respelt), for the encoder; words are read with "U.S." as "US"
+    question = undot(question)
+    caps = acronyms(question)
     named, text = _without_names(question, index, allowed_tids, ranking)
     kw = list(dict.fromkeys(keywords(text)))
     fixes = _fixes(kw or keywords(question), index, ranking, encoder)
+    fixes = {w: f for w, f in fixes.items() if w not in caps}  # "USAID" is not "said"
     if ranking.speakers and fixes:
         # A misspelt speaker or office ("What did the ambasador say?") is found respelt. The
         # respelt words are the content words then; `fixes` keeps every correction for the
@@ -207,14 +213,10 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     df = index.document_frequency([w for g in groups_w for w in g])
     n = max(index.n_units, 1)
     idf = [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in groups_w]
-    lexical = [w for g in groups_w for w in g]
-    caps = acronyms(question)
-    if caps:
-        # BM25 sees "U.S." as the phrase "u s"; a bare "us" is mostly the pronoun, kept for
-        # the other abbreviations ("UN", "NGO").
-        lexical = [t for w in lexical
-                   for t in ([" ".join(caps[w].lower())]
-                             + ([w] if w not in CLASHING else []) if w in caps else [w])]
+    # An abbreviation: BM25 reads "U.S." as the phrase "u s", and a bare "us" is mostly the
+    # pronoun (CLASHING), so that one is looked for dotted only.
+    lexical = [t for g in groups_w
+               for t in (_abbreviation_terms(caps[g[0]]) if g[0] in caps else g)]
     # Words in more than `common_df` of all units (and in over COMMON_MIN of them: only large
     # indexes) barely move BM25 but make FTS5 score long posting lists ("think", the "s" of
     # "Designer's" in 6-10% of 100k units): left out unless nothing else is left.
@@ -226,11 +228,13 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     gone = set(keywords(excluded))
     span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
     options = choice_options(question)
-    return Query(question, stems, idf, _matcher(groups_w, caps), lexical, named,
+    matcher, short = _matcher(groups_w, caps)
+    return Query(asked, stems, idf, matcher, lexical, named,
                  question_type(question, options), asked_words(question),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
-                 excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone))
+                 excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone),
+                 short=short)
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -296,48 +300,72 @@ def fixed_text(q: Query, encoder: object) -> str:
     return WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), q.text)
 
 
-SHORT_WORD = 3  # `_matcher`: a stem this short takes only INFLECTED endings
-# Abbreviations that are pronouns in lower case: BM25 looks for their dotted form only.
+SHORT_WORD = 3  # `_matcher`: what a stem this short finds is checked by stemming it
+# Abbreviations that are pronouns in lower case: matched in capitals only, and BM25 looks for
+# their dotted form only.
 CLASHING = frozenset({"us"})
-INFLECTED = r"(?:s|es|ed|d|ing)?(?![^\W_])"
 
 
-def _matcher(groups: list[list[str]], caps: dict[str, str] | None = None) -> re.Pattern | None:
+def _abbreviation_terms(caps: str) -> list[str]:
+    """BM25 terms for an abbreviation: its dotted form ("U.S." is the phrase "u s") and, unless
+    it is a pronoun in lower case, the word."""
+    low = caps.lower()
+    return [" ".join(low)] + ([low] if low not in CLASHING else [])
+
+
+def _matcher(groups: list[list[str]], caps: dict[str, str] | None = None
+             ) -> tuple[re.Pattern | None, dict[int, frozenset[str]]]:
     """One regex for all content words: a word matches a group when it starts with the part
     a word shares with its stem ("discuss" finds "discussed", "labor" "labors"), so a turn is
-    scanned once instead of tokenised and stemmed per sentence. A stem of SHORT_WORD letters
-    or fewer takes only inflections ("war" finds "wars", not "warm"; "UN" not "under"), and an
-    abbreviation in `caps` only its capitals, dotted or not ("US", "U.S.", AMI's "U_S_")."""
-    if not groups:
-        return None
+    scanned once instead of tokenised and stemmed per sentence. Groups with a stem of
+    SHORT_WORD letters or fewer are returned too, with their stems: what their prefix finds
+    counts only if it stems the same (`matches`: "war" finds "wars", not "warm" or "ward";
+    "UN" not "under"). An abbreviation in `caps` (`lexicon.acronyms`) matches dotted or not
+    ("US", "U.S.", AMI's "U_S_"), in capitals only when it is a pronoun in lower case."""
     caps = caps or {}
     alts = []
-    for g in groups:
+    short: dict[int, frozenset[str]] = {}
+    for i, g in enumerate(groups):
         prefixes = set()
-        if g[0] in caps:  # "US" or "U.S." as written, not "us" (`lexicon.acronyms`)
+        if g[0] in caps:
             up = caps[g[0]]
-            prefixes.add(f"(?-i:(?:{up}|{'[._]'.join(up)}[._])s?)(?![^\\W_])")
-        for w, st in zip(g[1:] if g[0] in caps else g, stem(g[1:] if g[0] in caps else g)):
-            n = 0
-            while n < min(len(w), len(st)) and w[n] == st[n]:
-                n += 1
-            pre = w[: max(n, min(len(w), 3))]
-            if len(pre) <= SHORT_WORD and pre in (w, st):  # "war", "wars": not "warm"
-                prefixes.add(re.escape(pre) + INFLECTED)
-            else:
-                prefixes.add(re.escape(pre))
+            forms = f"(?:{up}|{'[._]'.join(up)}[._])s?(?![^\\W_])"
+            prefixes.add(f"(?-i:{forms})" if up.lower() in CLASHING else forms)
+        else:
+            for w, st in zip(g, stem(g)):
+                n = 0
+                while n < min(len(w), len(st)) and w[n] == st[n]:
+                    n += 1
+                prefixes.add(re.escape(w[: max(n, min(len(w), 3))]))
+                if len(st) <= SHORT_WORD:
+                    short[i] = frozenset(stem(g))
         alts.append("(" + "|".join(sorted(prefixes, key=len, reverse=True)) + ")")
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")", re.I)
+    if not alts:
+        return None, short
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")", re.I), short
 
 
 def matches(q: Query, text: str) -> list[tuple[int, int]]:
     """(offset, group index) of every question word found in `text`."""
     if q.matcher is None:
         return []
-    return [(m.start(), m.lastindex - 1) for m in q.matcher.finditer(text)]
+    out = []
+    for m in q.matcher.finditer(text):
+        g = m.lastindex - 1
+        if g in q.short:
+            word = WORD.match(text, m.start())
+            if word is None or _stem1(word.group(0).lower()) not in q.short[g]:
+                continue
+        out.append((m.start(), g))
+    return out
 
 
-_DOTTED = re.compile(r"(?:[^\W_][._]){2,}s?")
+@lru_cache(maxsize=65536)
+def _stem1(word: str) -> str:
+    return stem([word])[0]
+
+
+_DOTTED_WORD = re.compile(r"(?:[^\W_][._]){2,}s?")  # "U.S.", "e.g.", "T_V_"
 
 
 def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None) -> float:
@@ -351,7 +379,7 @@ def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None
     together = set()
     for (p1, g1), (p2, g2) in zip(found, found[1:]):
         if g2 == g1 + 1 and g1 not in together:
-            word = _DOTTED.match(text, p1) or WORD.match(text, p1)  # "U.S." is one word
+            word = _DOTTED_WORD.match(text, p1) or WORD.match(text, p1)  # "U.S." is one word
             if not keywords(text[word.end() if word else p1:p2]):
                 together.add(g1)
     return len(together) / (len(q.groups) - 1)
@@ -758,6 +786,7 @@ class Searcher:
                 transcript_title=self.index.titles.get(c.tid, c.tid),
                 scores={key: round(float(v), 4) for key, v in c.f.items()},
                 span_start=c.span[0], span_end=c.span[1], turns=run,
+                lacks=lacking(t.text[c.span[0]:c.span[1]], q.kind, q.asked, q.options),
             ))
         return out
 
