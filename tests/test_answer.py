@@ -443,6 +443,7 @@ def test_question_patterns_do_not_backtrack_for_ages_on_long_odd_questions():
     ("When will they decide?", "They decided this morning.", None),
     ("Are most victims men or women?", "Most often it is a woman.", None),
     ("Are most victims adults or children?", "Often a child.", None),
+    ("Did the US or the UK pay?", "The U.K. paid.", None),
 ])
 def test_an_answer_lacking_the_asked_for_kind_of_thing_is_told(question, text, lacks):
     from transcript_qa.answer import choice_options, lacking, question_type

@@ -50,7 +50,7 @@ import re
 from dataclasses import replace
 from typing import Iterable
 
-from .lexicon import keywords, stem, words
+from .lexicon import keywords, stem, undot, words
 from .model import Answer, Passage
 
 SPAN_COVERAGE = 0.5
@@ -220,7 +220,8 @@ def has_type(text: str, kind: str | None, asked: frozenset[str] | str,
     if kind == "choice":
         if not options and isinstance(asked, str):
             options = choice_options(asked)
-        return bool(options) and not set(_singular(options)).isdisjoint(_singular(words(text)))
+        said = _singular(words(undot(text)))  # "The U.K. paid." names "UK"
+        return bool(options) and not set(_singular(options)).isdisjoint(said)
     if isinstance(asked, str):
         asked = asked_words(asked)
     text = text.strip()
