@@ -70,9 +70,15 @@ _OPENS = (r"^\W*(?:(?:do|does|can|could|would|will)\s+(?:you|anyone|someone|anyb
 _QUESTION_TYPES = (
     ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
                            re.I)),
-    ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large)\b|\bwhat "
-                          r"(?:number|amount|price|cost)\b|\b(?:phone|telephone|fax|hotline)"
-                          r"(?:'s)? number\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large|high|fast|deep|"
+                          r"heavy|tall|wide)\b|\bwhat (?:number|amount|price|cost)\b|"
+                          r"\b(?:phone|telephone|fax|hotline)(?:'s)? number\b|"
+                          # a quantity: "What maximum altitude ...?", "What was his heart rate?"
+                          r"\bwhat(?:['’]s| is| was| were| are)? (?:the |its |his |her |their |"
+                          r"[\w-]+['’]s )?(?:(?:maximum|minimum|top|peak|average|total|exact|"
+                          r"highest|lowest) )?(?:altitude|speed|velocity|distance|height|depth|"
+                          r"weight|temperature|heart rate|pulse|population|budget|salary|"
+                          r"revenue)s?\b", re.I)),
     ("time", re.compile(rf"{_OPENS}when\b|\b(?:what|which) (?:year|month|day|date|time|decade|"
                         r"century)\b", re.I)),
     # "Which UN bodies", "what international organisations", "which of the agencies"; not
