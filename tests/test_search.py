@@ -398,6 +398,28 @@ def test_the_top_passages_come_from_different_places(seed_qa, question):
                                or (t.number == e.number + 1 and _continues(e, t)) for e in near)
 
 
+def test_a_near_turn_whose_sentence_answers_better_is_a_place_of_its_own():
+    """Short turns packed together share one window, so they tie on everything but their
+    sentences: the one whose answer sentence answers better than its listed neighbour's is
+    listed in its place, one that answers worse waits behind the other places."""
+    from transcript_qa.model import Turn
+    from transcript_qa.search import _Cand, _diversify
+
+    texts = ["Freedom 7 is still go.", "Liftoff at 34 minutes after the hour.", "Splashdown."]
+    starts = [0, 60, 2000]
+    turns = {("t", n): Turn("t", n, "PAO", "PAO", None, x, a, a + len(x))
+             for n, (x, a) in enumerate(zip(texts, starts), start=1)}
+
+    def order(second_answers: float) -> list[int]:
+        cands = [_Cand("t", 1, {}, score=0.67, span_score=0.6),
+                 _Cand("t", 2, {}, score=0.64, span_score=second_answers),
+                 _Cand("t", 3, {}, score=0.30, span_score=0.3)]
+        return [c.number for c in _diversify(cands, 300, turns)]
+
+    assert order(0.75) == [1, 2, 3]  # its own point
+    assert order(0.55) == [1, 3, 2]  # a repeat of turn 1's place: waits
+
+
 @pytest.mark.parametrize("question,expected", [
     ("Summarize the discussion about the remote's buttons.", "the remote's buttons."),
     ("Summarize the financing of the remote.", "the financing of the remote."),

@@ -956,7 +956,12 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
     hours, ..."). Not the other way round: a listed completion's cut-off start is a neighbour
     (measured at stop 14: the extra podcast set gains one question at rank 4, and the rule
     of stop 13 that lists "What department runs the hotline?"'s start after the other places
-    would go). Nor moved up next to it: that cost answers and ranks on the extra set."""
+    would go). Nor moved up next to it: that cost answers and ranks on the extra set. Nor a
+    turn whose answer sentence answers better (`_Cand.span_score`) than every listed one near
+    it: it is its own point, not a repeat of theirs. Short turns packed together (a launch
+    commentary: "Liftoff at 34 minutes after the hour." two turns before "Freedom 7 is still
+    go") share one window, so they tie on everything but their sentences (stop 17: MRR up on
+    every set but the seed and QMSum dev, which stay the same)."""
     kept: list[tuple[_Cand, Turn]] = []
     later: list[_Cand] = []
     for c in cands:
@@ -964,7 +969,8 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
         near = [(k, kt) for k, kt in kept if k.tid == c.tid and _gap(kt, t) <= radius]
         asked = any(k.number == c.number + 1 and (_answers(t, kt) or k.f.get("completes"))
                     or k.number == c.number - 1 and _continues(kt, t) for k, kt in near)
-        if near and not asked:
+        own = all(c.span_score > k.span_score for k, _ in near)
+        if near and not asked and not own:
             later.append(c)
         else:
             kept.append((c, t))
