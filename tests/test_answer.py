@@ -448,10 +448,17 @@ def test_question_patterns_do_not_backtrack_for_ages_on_long_odd_questions():
     ("Are most victims men or women?", "Most often it is a woman.", None),
     ("Are most victims adults or children?", "Often a child.", None),
     ("Did the US or the UK pay?", "The U.K. paid.", None),
+    ("Was it the U.S. or the U.K.?", "Thank you for having us.", "choice"),
+    ("Was it the U.S. or the U.K.?", "The US did.", None),
+    ("How many people came?", "Hundreds came.", None),
+    ("What is the speed limit?", "It is slow.", None),  # no quantity asked: no kind
+    ("What top speed did it reach?", "It was fast.", "number"),
 ])
 def test_an_answer_lacking_the_asked_for_kind_of_thing_is_told(question, text, lacks):
     from transcript_qa.answer import choice_options, lacking, question_type
+    from transcript_qa.lexicon import undot
 
+    question = undot(question)  # as search reads it
     options = choice_options(question)
     assert lacking(text, question_type(question, options), question, options) == lacks
 

@@ -420,6 +420,28 @@ def test_a_near_turn_whose_sentence_answers_better_is_a_place_of_its_own():
     assert order(0.55) == [1, 3, 2]  # a repeat of turn 1's place: waits
 
 
+def test_a_place_lists_at_most_one_extra_point_and_not_a_cut_off_start():
+    """Rising sentence scores do not refill the top with one place, and the cut-off start of
+    a listed continuation stays a neighbour."""
+    from transcript_qa.model import Turn
+    from transcript_qa.search import _Cand, _diversify
+
+    def ranked(texts: list[str], starts: list[int], order: list[int],
+               span_scores: list[float]) -> list[int]:
+        """Turn numbers as `_diversify` lists candidates given in `order` (turn numbers)."""
+        turns = {("t", n): Turn("t", n, "PAO", "PAO", None, x, a, a + len(x))
+                 for n, (x, a) in enumerate(zip(texts, starts), start=1)}
+        cands = [_Cand("t", n, {}, score=1 - i / 10, span_score=v)
+                 for i, (n, v) in enumerate(zip(order, span_scores))]
+        return [c.number for c in _diversify(cands, 300, turns)]
+
+    short = ["Go.", "Still go.", "All go.", "Splashdown."]
+    assert ranked(short, [0, 20, 40, 2000], [1, 2, 3, 4], [0.5, 0.6, 0.7, 0.3]) == [1, 2, 4, 3]
+    cut = ["The Polaris Project, which was started --", "-- and they run it.", "Far away."]
+    # the continuation (turn 2) ranks first; its start answers better but waits
+    assert ranked(cut, [0, 50, 2000], [2, 1, 3], [0.5, 0.9, 0.3]) == [2, 3, 1]
+
+
 @pytest.mark.parametrize("question,expected", [
     ("Summarize the discussion about the remote's buttons.", "the remote's buttons."),
     ("Summarize the financing of the remote.", "the financing of the remote."),
@@ -497,6 +519,35 @@ def test_an_abbreviation_in_capitals_matches_as_written_not_as_a_pronoun(seed_qa
     usaid = analyse("What did USAID fund?", seed_qa.index, (), Ranking())
     assert "usaid" not in usaid.fixes and "said" not in usaid.lexical_terms
     assert _found(usaid, "USAID said it funds it") == ["USAID", "funds"]
+
+
+def test_a_dotted_speaker_name_is_found_before_abbreviations_are_read(tmp_path, encoder):
+    """"J.R. Smith" is a speaker, not the abbreviation "JR" beside the name "Smith"."""
+    from transcript_qa.search import analyse
+
+    qa = _meeting(tmp_path, encoder, "Budget review", [
+        "[00:00:01] J.R. SMITH: The budget went up by ten percent.",
+        "[00:00:05] ANNA: And the schedule slipped a week.",
+    ])
+    q = analyse("What did J.R. Smith say about the budget?", qa.index, (), Ranking())
+    assert q.speakers == {"J.R. SMITH"} and q.groups == [["budget"]]
+    assert q.lexical_terms == ["budget"]
+
+
+def test_a_possessive_with_a_curly_apostrophe_is_the_word(seed_qa):
+    from transcript_qa.search import analyse
+
+    q = analyse("What about the war?", seed_qa.index, (), Ranking())
+    assert _found(q, "the war’s end, the war's start, warm") == ["war’s", "war's"]
+
+
+def test_a_dotted_abbreviation_the_question_names_is_not_a_new_name(seed_qa):
+    from transcript_qa.answer import has_type
+    from transcript_qa.search import analyse
+
+    q = analyse("Who was the U.S. envoy?", seed_qa.index, (), Ranking())
+    assert not has_type("The U.S. envoy spoke.", q.kind, q.asked)
+    assert has_type("The U.S. envoy, Jane Doe, spoke.", q.kind, q.asked)
 
 
 def test_bm25_finds_an_abbreviation_in_its_dotted_form_not_the_pronoun(tmp_path, encoder):

@@ -50,7 +50,7 @@ import re
 from dataclasses import replace
 from typing import Iterable
 
-from .lexicon import keywords, stem, undot, words
+from .lexicon import CLASHING, keywords, stem, undot, words
 from .model import Answer, Passage
 
 SPAN_COVERAGE = 0.5
@@ -70,15 +70,20 @@ _OPENS = (r"^\W*(?:(?:do|does|can|could|would|will)\s+(?:you|anyone|someone|anyb
 _QUESTION_TYPES = (
     ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
                            re.I)),
-    ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large|high|fast|deep|"
-                          r"heavy|tall|wide)\b|\bwhat (?:number|amount|price|cost)\b|"
+    ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large|high|fast|"
+                          r"heavy|tall)\b|\bwhat (?:number|amount|price|cost)\b|"
                           r"\b(?:phone|telephone|fax|hotline)(?:'s)? number\b|"
                           # a quantity: "What maximum altitude ...?", "What was his heart rate?"
                           r"\bwhat(?:['’]s| is| was| were| are)? (?:the |its |his |her |their |"
                           r"[\w-]+['’]s )?(?:(?:maximum|minimum|top|peak|average|total|exact|"
-                          r"highest|lowest) )?(?:altitude|speed|velocity|distance|height|depth|"
-                          r"weight|temperature|heart rate|pulse|population|budget|salary|"
-                          r"revenue)s?\b", re.I)),
+                          r"highest|lowest) )?(?:altitudes?|speeds?|velocit(?:y|ies)|distances?|"
+                          r"heights?|depths?|weights?|temperatures?|heart rates?|pulse|"
+                          r"populations?|budgets?|salar(?:y|ies)|revenues?)"
+                          # the quantity itself, not a noun it qualifies ("speed limit",
+                          # "distance learning")
+                          r"(?=\s+(?:did|does|do|was|is|were|are|has|had|have|will|would|can|"
+                          r"could|of|at|in|on|for|during|when|after|before)\b|\s*[?.,!;:]|\s*$)",
+                          re.I)),
     ("time", re.compile(rf"{_OPENS}when\b|\b(?:what|which) (?:year|month|day|date|time|decade|"
                         r"century)\b", re.I)),
     # "Which UN bodies", "what international organisations", "which of the agencies"; not
@@ -226,7 +231,10 @@ def has_type(text: str, kind: str | None, asked: frozenset[str] | str,
     if kind == "choice":
         if not options and isinstance(asked, str):
             options = choice_options(asked)
-        said = _singular(words(undot(text)))  # "The U.K. paid." names "UK"
+        plain = undot(text)  # "The U.K. paid." names "UK"
+        said = set(_singular(words(plain)))
+        # "us" names the US only in capitals ("Thank you for having us." names neither)
+        said -= {w for w in CLASHING if not re.search(rf"\b{w.upper()}\b", plain)}
         return bool(options) and not set(_singular(options)).isdisjoint(said)
     if isinstance(asked, str):
         asked = asked_words(asked)

@@ -62,6 +62,9 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in WORD.finditer(text)]
 
 
+# Abbreviations that are pronouns in lower case ("US"): matched in capitals only, and BM25
+# looks for their dotted form only (search).
+CLASHING = frozenset({"us"})
 # "U.S.", "U.N.": capitals each followed by a dot (`undot`).
 _DOTTED = re.compile(r"(?<![^\W_])(?:[A-Z]\.){2,}")
 

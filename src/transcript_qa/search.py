@@ -33,8 +33,8 @@ from .embed import Encoder
 from .errors import TranscriptQAError
 from .formats.labels import REPORTER
 from .index import Index
-from .lexicon import (OPINION, WORD, acronyms, corrections, is_keyword_search, keywords,
-                      respell_asking, split_exclusion, stem, topic, undot)
+from .lexicon import (CLASHING, OPINION, WORD, acronyms, corrections, is_keyword_search,
+                      keywords, respell_asking, split_exclusion, stem, topic, undot)
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -188,10 +188,12 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     pieces = getattr(encoder, "word_pieces", None)
     if ranking.typos and pieces is not None:  # no encoder: no way to tell a word from a typo
         question = respell_asking(question, index.document_frequency, lambda w: pieces(w) == 1)
-    asked = question  # as typed (respelt), for the encoder; words are read with "U.S." as "US"
-    question = undot(question)
+    # Speakers are found in the question as typed (respelt), which the encoder reads too
+    # ("the U.S. ambassador" is a speaker's office); its words are read with "U.S." as "US".
+    asked = question
+    named, text = _without_names(asked, index, allowed_tids, ranking)
+    question, text = undot(question), undot(text)
     caps = acronyms(question)
-    named, text = _without_names(question, index, allowed_tids, ranking)
     kw = list(dict.fromkeys(keywords(text)))
     fixes = _fixes(kw or keywords(question), index, ranking, encoder)
     fixes = {w: f for w, f in fixes.items() if w not in caps}  # "USAID" is not "said"
@@ -200,10 +202,10 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
         # respelt words are the content words then; `fixes` keeps every correction for the
         # encoder (`fixed_text`).
         respelt = WORD.sub(lambda m: (fixes.get(m.group(0).lower()) or [m.group(0)])[0],
-                           question)
+                           asked)
         named2, text2 = _without_names(respelt, index, allowed_tids, ranking)
         if named2 - named:
-            named, text = named2, text2
+            named, text = named2, undot(text2)
             kw = list(dict.fromkeys(keywords(text)))
     # "???" has no words to ground either: it is topical
     topical = any(w not in OPINION for w in kw) or not named
@@ -230,7 +232,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     options = choice_options(question)
     matcher, short = _matcher(groups_w, caps)
     return Query(asked, stems, idf, matcher, lexical, named,
-                 question_type(question, options), asked_words(question),
+                 question_type(question, options), asked_words(question) | asked_words(asked),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
                  excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone),
@@ -301,9 +303,6 @@ def fixed_text(q: Query, encoder: object) -> str:
 
 
 SHORT_WORD = 3  # `_matcher`: what a stem this short finds is checked by stemming it
-# Abbreviations that are pronouns in lower case: matched in capitals only, and BM25 looks for
-# their dotted form only.
-CLASHING = frozenset({"us"})
 
 
 def _abbreviation_terms(caps: str) -> list[str]:
@@ -362,7 +361,7 @@ def matches(q: Query, text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=65536)
 def _stem1(word: str) -> str:
-    return stem([word])[0]
+    return stem([word.replace("’", "'")])[0]  # "war’s" is "war"
 
 
 _DOTTED_WORD = re.compile(r"(?:[^\W_][._]){2,}s?")  # "U.S.", "e.g.", "T_V_"
@@ -956,25 +955,30 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
     hours, ..."). Not the other way round: a listed completion's cut-off start is a neighbour
     (measured at stop 14: the extra podcast set gains one question at rank 4, and the rule
     of stop 13 that lists "What department runs the hotline?"'s start after the other places
-    would go). Nor moved up next to it: that cost answers and ranks on the extra set. Nor a
-    turn whose answer sentence answers better (`_Cand.span_score`) than every listed one near
-    it: it is its own point, not a repeat of theirs. Short turns packed together (a launch
-    commentary: "Liftoff at 34 minutes after the hour." two turns before "Freedom 7 is still
-    go") share one window, so they tie on everything but their sentences (stop 17: MRR up on
-    every set but the seed and QMSum dev, which stay the same)."""
-    kept: list[tuple[_Cand, Turn]] = []
-    later: list[_Cand] = []
+    would go). Nor moved up next to it: that cost answers and ranks on the extra set. Nor,
+    once per place, a turn whose answer sentence answers better (`_Cand.span_score`) than
+    every turn near it so far, listed or held back: it is its own point, not a repeat. Short
+    turns packed together (a launch commentary: "Liftoff at 34 minutes after the hour." two
+    turns before "Freedom 7 is still go") share one window, so they tie on everything but
+    their sentences (stop 17: MRR up on every set but the seed and QMSum dev, the same)."""
+    kept: list[tuple[_Cand, Turn, bool]] = []  # True: listed as its own point
+    later: list[tuple[_Cand, Turn]] = []
     for c in cands:
         t = turns[(c.tid, c.number)]
-        near = [(k, kt) for k, kt in kept if k.tid == c.tid and _gap(kt, t) <= radius]
+        near = [(k, kt, o) for k, kt, o in kept if k.tid == c.tid and _gap(kt, t) <= radius]
         asked = any(k.number == c.number + 1 and (_answers(t, kt) or k.f.get("completes"))
-                    or k.number == c.number - 1 and _continues(kt, t) for k, kt in near)
-        own = all(c.span_score > k.span_score for k, _ in near)
+                    or k.number == c.number - 1 and _continues(kt, t) for k, kt, _ in near)
+        # its own point: once per place, better than every turn there (held back ones too),
+        # and not the cut-off start of a listed continuation
+        held = [k for k, kt in later if k.tid == c.tid and _gap(kt, t) <= radius]
+        own = bool(near) and not asked and not any(
+            o or k.number == c.number + 1 and _continues(t, kt) for k, kt, o in near
+        ) and all(c.span_score > k.span_score for k in [n[0] for n in near] + held)
         if near and not asked and not own:
-            later.append(c)
+            later.append((c, t))
         else:
-            kept.append((c, t))
-    return [c for c, _ in kept] + later
+            kept.append((c, t, own))
+    return [c for c, _, _ in kept] + [c for c, _ in later]
 
 
 def _keyword_slot(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
