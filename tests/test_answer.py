@@ -196,6 +196,7 @@ def test_timings_cover_every_stage(seed_qa):
     ("What share of the victims are women?", "percent"),
     ("What is the phone number for the hotline?", "number"),
     ("Where can I find the hotline's number?", "number"),
+    ("Where can I find the hotline’s number?", "number"),
     ("How high did the capsule fly?", "number"),
     ("What maximum altitude did it reach?", "number"),
     ("What was Shepard's heart rate during launch?", "number"),

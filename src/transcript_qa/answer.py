@@ -72,7 +72,7 @@ _QUESTION_TYPES = (
                            re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large|high|fast|"
                           r"heavy|tall)\b|\bwhat (?:number|amount|price|cost)\b|"
-                          r"\b(?:phone|telephone|fax|hotline)(?:'s)? number\b|"
+                          r"\b(?:phone|telephone|fax|hotline)(?:['’]s)? number\b|"
                           # a quantity: "What maximum altitude ...?", "What was his heart rate?"
                           r"\bwhat(?:['’]s| is| was| were| are)? (?:the |its |his |her |their |"
                           r"[\w-]+['’]s )?(?:(?:maximum|minimum|top|peak|average|total|exact|"

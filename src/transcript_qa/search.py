@@ -960,7 +960,8 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
     every turn near it so far, listed or held back: it is its own point, not a repeat. Short
     turns packed together (a launch commentary: "Liftoff at 34 minutes after the hour." two
     turns before "Freedom 7 is still go") share one window, so they tie on everything but
-    their sentences (stop 17: MRR up on every set but the seed and QMSum dev, the same)."""
+    their sentences (stop 17: MRR up on the briefing, the launch commentary and held-out
+    QMSum; the seed, QMSum dev and the extra podcast set the same)."""
     kept: list[tuple[_Cand, Turn, bool]] = []  # True: listed as its own point
     later: list[tuple[_Cand, Turn]] = []
     for c in cands:
