@@ -331,13 +331,14 @@ def _matcher(groups: list[list[str]], caps: dict[str, str] | None = None
             forms = f"(?:{up}|{'[._]'.join(up)}[._])s?(?![^\\W_])"
             prefixes.add(f"(?-i:{forms})" if up.lower() in CLASHING else forms)
         else:
-            for w, st in zip(g, stem(g)):
+            sts = stem(g)
+            for w, st in zip(g, sts):
                 n = 0
                 while n < min(len(w), len(st)) and w[n] == st[n]:
                     n += 1
                 prefixes.add(re.escape(w[: max(n, min(len(w), 3))]))
-                if len(st) <= SHORT_WORD:
-                    short[i] = frozenset(stem(g))
+            if any(len(st) <= SHORT_WORD for st in sts):
+                short[i] = frozenset(sts)
         alts.append("(" + "|".join(sorted(prefixes, key=len, reverse=True)) + ")")
     if not alts:
         return None, short
@@ -971,10 +972,12 @@ def _diversify(cands: list[_Cand], radius: int, turns: dict[tuple[str, int], Tur
                     or k.number == c.number - 1 and _continues(kt, t) for k, kt, _ in near)
         # its own point: once per place, better than every turn there (held back ones too),
         # and not the cut-off start of a listed continuation
-        held = [k for k, kt in later if k.tid == c.tid and _gap(kt, t) <= radius]
-        own = bool(near) and not asked and not any(
-            o or k.number == c.number + 1 and _continues(t, kt) for k, kt, o in near
-        ) and all(c.span_score > k.span_score for k in [n[0] for n in near] + held)
+        own = False
+        if near and not asked and not any(
+                o or k.number == c.number + 1 and _continues(t, kt) for k, kt, o in near):
+            rivals = [k for k, _, _ in near] + [
+                k for k, kt in later if k.tid == c.tid and _gap(kt, t) <= radius]
+            own = all(c.span_score > k.span_score for k in rivals)
         if near and not asked and not own:
             later.append((c, t))
         else:
