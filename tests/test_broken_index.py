@@ -71,6 +71,29 @@ def test_faiss_and_sqlite_disagreeing_is_rebuilt(built, encoder, caplog):
     _fresh_qa_answers(built, encoder, caplog, "FAISS has")
 
 
+def _overwrite_vectors(path):
+    """Garbage over the vectors, the header, size and mtime kept: it loads, counts agree."""
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[200:] = b"\xff" * (len(data) - 200)
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_overwritten_vectors_are_rebuilt(built, encoder, caplog):
+    _overwrite_vectors(_version_dir(built) / "vectors.faiss")
+    _fresh_qa_answers(built, encoder, caplog, "differs from the stored one")
+
+
+def test_index_command_rebuilds_overwritten_vectors(built, encoder):
+    old = _version_dir(built)
+    _overwrite_vectors(old / "vectors.faiss")
+    assert built.status().fresh  # the files look unchanged ...
+    report = built.build_index()  # ... but `transcript-qa index` does not call it up to date
+    assert report.rebuilt and _version_dir(built) != old
+    index_mod.load(built.cfg)
+
+
 def test_sqlite_missing_units_is_rebuilt(built, encoder, caplog):
     import sqlite3
 

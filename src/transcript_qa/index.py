@@ -38,6 +38,7 @@ log = logging.getLogger("transcript_qa")
 FORMAT_VERSION = f"{INDEX_FORMAT}/{formats.PARSER_VERSION}/{UNITS_VERSION}"
 Progress = Callable[[int, int, str], None]
 EMBED_CHUNK = 512  # units per encode call: batches well, and progress shows often
+VECTOR_SAMPLES = 256  # FAISS rows compared with SQLite's at load (`Index._check_vectors`)
 
 _SCHEMA = """
 CREATE TABLE transcripts (
@@ -220,7 +221,8 @@ def build(
 ) -> BuildReport:
     """Bring the index in line with the transcripts folder; a no-op when nothing changed."""
     with _lock(cfg.index_dir):
-        if not force and status(cfg).fresh:
+        # Fresh on disk is not enough: a damaged version that no longer loads is rebuilt.
+        if not force and status(cfg).fresh and _validates(_current_dir(cfg.index_dir)):
             return _report_fresh(cfg)
         return _build_locked(cfg, encoder_factory, progress, force)
 
@@ -366,8 +368,10 @@ def _build_locked(
     return report
 
 
-def _validates(version_dir: Path) -> bool:
-    """Only a version that loads cleanly may donate vectors to the next one."""
+def _validates(version_dir: Path | None) -> bool:
+    """Only a version that loads cleanly is served as it is or donates vectors to the next."""
+    if version_dir is None:
+        return False
     try:
         Index(version_dir).close()
         return True
@@ -501,6 +505,7 @@ class Index:
             raise TranscriptQAError(f"FAISS file in {path} is unreadable: {exc}") from None
         self._validate()
         vectors_mod.prepare(self.faiss, self.ann)
+        self._check_vectors()
         self.titles: dict[str, str] = dict(self.db.execute("SELECT id, title FROM transcripts"))
 
     @property
@@ -535,6 +540,28 @@ class Index:
             problems.append(f"FAISS dimension {self.faiss.d} != manifest {self.dim}")
         if problems:
             raise TranscriptQAError(f"Index {self.path.name} is inconsistent: {'; '.join(problems)}")
+
+    def _check_vectors(self, samples: int = VECTOR_SAMPLES) -> None:
+        """FAISS rows must equal the vectors SQLite stores for the same units: a file
+        overwritten with garbage still loads (its size and counts are right) and would answer
+        every question with noise. Checked on evenly spaced rows, first and last included."""
+        n = self.faiss.ntotal
+        if not n:
+            return
+        ids = np.unique(np.linspace(0, n - 1, min(n, samples)).astype(np.int64))
+        try:
+            rows = dict(self.db.execute(
+                f"SELECT id, vec FROM units WHERE id IN ({','.join('?' * len(ids))})",
+                ids.tolist()))
+        except sqlite3.DatabaseError as exc:
+            raise TranscriptQAError(f"Turn store in {self.path} is corrupt: {exc}") from None
+        got = vectors_mod.reconstruct(self.faiss, ids)
+        for i, u in enumerate(ids.tolist()):
+            want = rows.get(u)
+            if want is None or got[i].tobytes() != want:
+                raise TranscriptQAError(
+                    f"Index {self.path.name} is inconsistent: FAISS vector {u} differs from "
+                    "the stored one (the file is damaged)")
 
     # --- reads used by search and the UI
 
