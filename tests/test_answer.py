@@ -57,6 +57,18 @@ def test_nonsense_abstains_but_lists_low_confidence_passages(seed_qa, question):
     assert a.passages and all(p.low_confidence for p in a.passages)
 
 
+@pytest.mark.parametrize("question", [
+    "What can an average person do?", "What is the capital of France?", *QUESTIONS])
+def test_how_many_passages_are_shown_does_not_change_the_answer(seed_qa, question):
+    """The decision reads the top three passages even when fewer are asked for."""
+    wide = seed_qa.ask(question, k=5)
+    for k in (1, 2):
+        a = seed_qa.ask(question, k=k)
+        assert len(a.passages) == k
+        assert (a.abstained, a.text) == (wide.abstained, wide.text)
+        assert [p.turn.number for p in a.passages] == [p.turn.number for p in wide.passages[:k]]
+
+
 def test_no_shared_word_demands_a_closer_meaning(seed_qa):
     """"Brazil" sits near "other parts of Latin America" in meaning alone (cosine over the
     plain threshold); only the rule for passages sharing no question word refuses it."""

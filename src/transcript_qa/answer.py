@@ -281,6 +281,11 @@ UNGROUNDED_BELOW = 0.40
 NAMED_FOUND_MIN = 0.5
 
 
+# The answer-or-abstain decision reads this many top passages, however few are shown
+# (`api.ask` fetches at least this many): "-k 1" must not turn an answer into a refusal.
+DECISION_DEPTH = 3
+
+
 def confidence(p: Passage) -> float:
     """The passage's best-sentence cosine (word coverage added nothing when calibrated)."""
     return float(p.scores.get("sent_max", 0.0))
@@ -301,7 +306,7 @@ def abstains(passages: list[Passage], threshold: float = ABSTAIN_BELOW,
     never refused. Below `threshold`, two are still answered: a bare keyword search whose
     words the top turn holds (all of them), and a question naming a speaker whose top turn
     is that speaker's and holds `named_found` of its words (IDF-weighted)."""
-    top = passages[:3]
+    top = passages[:DECISION_DEPTH]
     if not top:
         return True
     if top[0].scores.get("speaker_scope", 0.0) > 0:
@@ -354,7 +359,7 @@ def answer(question: str, passages: list[Passage], threshold: float = ABSTAIN_BE
            ungrounded: float = UNGROUNDED_BELOW, named_found: float = NAMED_FOUND_MIN) -> Answer:
     if not passages:
         return Answer(question=question, passages=[], abstained=True)
-    conf = max(confidence(p) for p in passages[:3])
+    conf = max(confidence(p) for p in passages[:DECISION_DEPTH])
     if abstains(passages, threshold, ungrounded, named_found):
         low = [replace(p, low_confidence=True) for p in passages]
         return Answer(question=question, passages=low, abstained=True, score=conf)

@@ -163,18 +163,18 @@ class TranscriptQA:
         embed (the one question encode), search (FAISS + FTS5), rerank (features + scorer),
         answer (span pick and abstention).
         """
-        from .answer import answer
+        from .answer import DECISION_DEPTH, answer
         from .search import check_question
 
         question = check_question(clean_text(question))
+        k = _check_k(self.cfg.k if k is None else k)
         t0 = time.perf_counter()
         filters = self._filters(speaker, transcript)
         timings: dict[str, float] = {}
-        passages = self._searcher().search(
-            question, _check_k(self.cfg.k if k is None else k), filters, timings
-        )
+        passages = self._searcher().search(question, max(k, DECISION_DEPTH), filters, timings)
         t1 = time.perf_counter()
         result = answer(question, passages)
+        result.passages = result.passages[:k]
         t2 = time.perf_counter()
         result.timings = {"filters": t1 - t0 - sum(timings.values()), **timings,
                           "answer": t2 - t1, "total": t2 - t0}
