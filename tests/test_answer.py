@@ -329,6 +329,14 @@ def test_words_that_only_look_like_numbers_and_dates_are_not_them():
         assert has_type(said, "time", "When will the money run out?")
     for said in ("That is the end of the road.", "At the start of the meeting we voted."):
         assert not has_type(said, "time", "When will the money run out?")
+    # the time of day as launch commentary says it
+    for said in ("Liftoff at 34 minutes after the hour.", "We go at half past nine.",
+                 "News at the top of the hour.", "Twenty-five minutes past twelve.",
+                 "It left at five o'clock."):
+        assert has_type(said, "time", "When did liftoff happen?")
+    for said in ("He waited ten minutes after the launch.", "It was ten minutes to go.",
+                 "We spoke for five minutes to the press."):
+        assert not has_type(said, "time", "When did liftoff happen?")
 
 
 def test_a_strict_kind_moves_the_span_to_the_nearest_sentence_holding_it():

@@ -110,6 +110,8 @@ _NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:zero|two|three|four|five|six
                      r"dozens?|half|percent|twice|thrice)\b", re.I)
 _DATED_YEAR = re.compile(r"\b(?:in|since|by|from|until|till|year|of|early|late|mid|before|"
                          r"after|during|around|circa)\s+(?:1[89]|20)\d\d\b", re.I)
+_HOURS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)")
 # Month and day names only capitalised ("may" is mostly a verb).
 _TIME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
                    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -127,7 +129,12 @@ _TIME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"nine|ten|a few|a couple of|several|\d+) (?:hours?|days?|weeks?|months?|"
                    r"years?)\b|\b\d{1,2}(?::\d\d)? ?(?:a\.m\.|p\.m\.|am\b|pm\b)|"
                    r"\b\d{1,2}:\d\d\b|\b(?:noon|midnight)\b|\b(?:this|tomorrow|yesterday) "
-                   r"(?:morning|afternoon|evening|night)\b)")
+                   r"(?:morning|afternoon|evening|night)\b|"
+                   # "34 minutes after the hour", "half past nine", "the top of the hour"
+                   rf"\b(?:\d{{1,2}}|{_HOURS}(?:[ -]{_HOURS})?) minutes? (?:after|past|before|"
+                   rf"to) (?:the hour|\d{{1,2}}|{_HOURS})\b|\b(?:half|(?:a )?quarter) (?:past|to) "
+                   rf"(?:\d{{1,2}}|{_HOURS})\b|\b(?:top|bottom) of the hour\b|"
+                   rf"\b(?:\d{{1,2}}|{_HOURS}) o['’]clock\b)")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w.&'’-]*")
 # A share: "80 percent" (one match, so "What percent ...?" still finds it), "one in five",
 # "half", "a third", "the majority".
