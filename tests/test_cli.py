@@ -135,6 +135,40 @@ def test_user_errors_exit_nonzero_with_one_line(dirs, capsys, args, message):
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_every_bad_batch_line_is_numbered(dirs, capsys, monkeypatch):
+    import io
+
+    lines = '{"question": "Vienna"}\n{"question": "  "}\n{"question": "x", "k": 0}\nhotline\n'
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert cli.main([*dirs, "ask", "--batch", "-"]) == 1
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r.get("line") for r in rows] == [None, 2, 3, None]
+    assert "empty" in rows[1]["error"] and "between 1 and" in rows[2]["error"]
+
+
+@pytest.mark.parametrize("command", ["batch", "eval"])
+def test_a_question_file_that_is_not_utf8_is_refused_before_any_answer(dirs, capsys,
+                                                                       tmp_path, command):
+    bad = tmp_path / "questions.txt"
+    bad.write_bytes("Qu\u00e9 dijo Lagon?\n".encode("latin-1"))
+    args = ["ask", "--batch", str(bad)] if command == "batch" else ["eval", str(bad)]
+    assert cli.main([*dirs, *args]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and "not UTF-8 text" in out.err and out.err.count("\n") == 1
+
+
+def test_an_unusable_index_folder_is_one_clear_error(tmp_path, capsys):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    for where, why in ((a_file, "it is a file, not a folder"),
+                       (a_file / "below", "not a directory")):
+        assert cli.main(["--transcripts", str(SEED.parent), "--index", str(where),
+                         "index"]) == 1
+        err = capsys.readouterr().err
+        assert f"Cannot use {where} as the index folder: {why}" in err
+        assert err.count("\n") == 1 and "Traceback" not in err
+
+
 def test_missing_transcripts_folder_in_a_real_process(tmp_path):
     r = run(["--transcripts", str(tmp_path / "none"), "--index", str(tmp_path / "idx")],
             "ask", "hello")

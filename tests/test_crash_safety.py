@@ -81,3 +81,30 @@ def test_sigkill_mid_build_keeps_previous_index(tmp_path, encoder, template, mar
     assert after.rebuilt and after.total_units == before.total_units
     leftovers = [p.name for p in qa.cfg.index_dir.iterdir() if p.name.startswith(".tmp-")]
     assert leftovers == []
+
+
+def test_a_full_disk_mid_build_is_one_clear_error_and_keeps_the_previous_index(
+        tmp_path, encoder, template):
+    """Files may grow only a little (RLIMIT_FSIZE, as a nearly full disk): the build fails
+    with the project's error, leaves no half-built version and the old one still answers."""
+    import resource
+
+    from transcript_qa.errors import TranscriptQAError
+
+    src, before = template
+    shutil.copytree(src, tmp_path / "w")
+    qa = TranscriptQA(load_config(env={}, transcripts_dir=tmp_path / "w" / "transcripts",
+                                  index_dir=tmp_path / "w" / "index"), encoder=encoder)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, hard))  # Python ignores SIGXFSZ
+    try:
+        with pytest.raises(TranscriptQAError, match="Could not write the index .* still in use"):
+            qa.build_index(force=True)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert [p.name for p in qa.cfg.index_dir.iterdir() if p.name.startswith(".tmp-")] == []
+    assert index_mod.load(qa.cfg).faiss.ntotal == before.total_units
+    a = TranscriptQA(qa.cfg, encoder=encoder).ask(
+        "How much has the U.S. government spent on anti-trafficking programs?",
+        transcript=SEED.stem)
+    assert "$530 million" in a.text

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import index as index_mod, names
-from .config import Config, load_config, set_offline_env
+from .config import MAX_K, Config, load_config, set_offline_env
 from .errors import TranscriptQAError
 from .formats.base import surname_key
 from .model import Answer, Passage, Turn
@@ -245,7 +245,6 @@ class TranscriptQA:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-MAX_K = 100
 
 
 def clean_text(text: object) -> str:

@@ -179,8 +179,14 @@ def _batch_lines(source: str) -> Iterator[str]:
     path = Path(source)
     if not path.is_file():
         raise TranscriptQAError(f"Batch file {source} does not exist.")
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        yield from fh
+    try:  # checked whole before the first answer: a bad file yields no half-done output
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = "\0"
+    if "\0" in text:
+        raise TranscriptQAError(f"Batch file {source} is not UTF-8 text: save it as UTF-8, "
+                                "one question (or JSON object) per line.")
+    yield from text.splitlines()
 
 
 def _batch_item(line: str) -> dict[str, Any]:
@@ -212,7 +218,9 @@ def _ask_batch(qa, args) -> int:
         item.setdefault("speaker", args.speaker)
         item.setdefault("transcript", args.transcript)
         row = qa.ask_batch([item])[0]
-        failures += "error" in row
+        if "error" in row:
+            failures += 1
+            row = {"line": n, **row}
         _print_json(row, indent=None)
         sys.stdout.flush()
     return 1 if failures else 0

@@ -52,13 +52,27 @@ class Config:
         return _merge(self, {k: v for k, v in overrides.items() if v is not None}, "flag")
 
 
+# Allowed ranges of the whole-number settings: a batch of 0 texts or port 99999 would fail
+# deep inside a library with its own message, or not at all (negative threads).
+MAX_K = 100  # passages per answer
+RANGES = {"threads": (0, 256), "batch_size": (1, 4096), "k": (1, MAX_K), "port": (1, 65535),
+          "max_upload_mb": (1, 100_000)}
+
+
 def _coerce(name: str, value: Any, kind: type | str, origin: str) -> Any:
     kind_name = kind if isinstance(kind, str) else kind.__name__
     try:
         if "Path" in kind_name:
             return Path(value).expanduser()
         if kind_name == "int":
-            return int(value)
+            if isinstance(value, bool):
+                raise TypeError(value)
+            number = int(value)
+            lo, hi = RANGES.get(name, (-(1 << 62), 1 << 62))
+            if not lo <= number <= hi:
+                raise TranscriptQAError(
+                    f"Setting '{name}' from {origin} must be between {lo} and {hi}, got {number}.")
+            return number
         return str(value)
     except (TypeError, ValueError):
         raise TranscriptQAError(

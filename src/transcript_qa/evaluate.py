@@ -73,15 +73,19 @@ def load_items(path: Path) -> list[EvalItem]:
     if not path.is_file():
         raise TranscriptQAError(f"Question file {path} does not exist.")
     items = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise TranscriptQAError(f"{path}:{n}: invalid JSON ({exc.msg}).") from None
-            items.append(_item(d, f"{path}:{n}"))
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise TranscriptQAError(f"Question file {path} is not UTF-8 text: give a JSON Lines "
+                                "file, one question object per line.") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TranscriptQAError(f"{path}:{n}: invalid JSON ({exc.msg}).") from None
+        items.append(_item(d, f"{path}:{n}"))
     if not items:
         raise TranscriptQAError(f"Question file {path} holds no questions.")
     return items

@@ -211,7 +211,16 @@ class BuildReport:
 def _lock(index_dir: Path):
     from filelock import FileLock
 
-    index_dir.mkdir(parents=True, exist_ok=True)
+    why = "it is a file, not a folder" if index_dir.exists() and not index_dir.is_dir() else ""
+    try:
+        if not why:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            why = "" if os.access(index_dir, os.W_OK) else "it is not writable"
+    except OSError as exc:
+        why = (exc.strerror or str(exc)).lower()
+    if why:
+        raise TranscriptQAError(f"Cannot use {index_dir} as the index folder: {why}. Pass "
+                                "another with --index or TQA_INDEX_DIR.")
     return FileLock(str(index_dir / ".build.lock"))
 
 
@@ -224,7 +233,17 @@ def build(
         # Fresh on disk is not enough: a damaged version that no longer loads is rebuilt.
         if not force and status(cfg).fresh and _validates(_current_dir(cfg.index_dir)):
             return _report_fresh(cfg)
-        return _build_locked(cfg, encoder_factory, progress, force)
+        try:
+            return _build_locked(cfg, encoder_factory, progress, force)
+        except (OSError, sqlite3.OperationalError) as exc:
+            # A full disk or a folder that turned read-only: the half-built version is gone
+            # (`_build_locked`) and the live one, if any, is untouched.
+            kept = ("; the previous index is still in use" if _current_dir(cfg.index_dir)
+                    else "")
+            raise TranscriptQAError(
+                f"Could not write the index in {cfg.index_dir}: {exc}. Free some disk space "
+                f"or pass another folder with --index{kept}."
+            ) from None
 
 
 def _report_fresh(cfg: Config) -> BuildReport:
