@@ -3,7 +3,7 @@ dense-only and ablations, on the seed dev set and the QMSum dev set (a script, n
 
     .venv/bin/python bench/eval.py [--only NAME,NAME] [--json FILE]
 
-Indexes live in $TQA_CACHE (default ~/.cache/transcript-qa): the seed transcript folder and
+Indexes live in $TQA_CACHE (default $XDG_CACHE_HOME or ~/.cache, /transcript-qa): the seed transcript folder and
 data/qmsum-dev/transcripts are indexed once; the model loads once for all rows.
 """
 from __future__ import annotations

@@ -128,6 +128,7 @@ def test_turns_and_transcripts_commands(dirs, capsys):
     (["ask", "anything", "--transcript", "missing-id"], "Unknown transcript"),
     (["ask", "--batch", "/no/such/file"], "does not exist"),
     (["ask"], "Missing question"),
+    (["parse", str(SEED.parent)], "is a folder; give a transcript file"),
 ])
 def test_user_errors_exit_nonzero_with_one_line(dirs, capsys, args, message):
     assert cli.main([*dirs, *args]) == 1

@@ -36,7 +36,8 @@ def test_bad_files_are_skipped_with_reasons(mixed):
     assert set(report.errors) == set(BAD)
     for name, reason in BAD.items():
         assert report.errors[name].startswith(name + ": ") and reason in report.errors[name]
-        assert f"skipped {name}: {name}: " in report.summary()
+        summary = report.summary()  # the file is named once
+        assert f"skipped {name}: " in summary and f"skipped {name}: {name}: " not in summary
     manifest = index_mod.read_manifest(qa.cfg.index_dir)
     assert set(manifest["skipped"]) == {Path(n).stem for n in BAD}
 

@@ -170,8 +170,8 @@ def test_no_file_outside_the_upload_cache_is_served(server):
 
 
 @pytest.mark.parametrize("question", [
-    "\x00\x07What is a T\x1b visa?\x7f", "?!?... ;;; ---",
-    '"', "visa* NEAR Mexico OR", "'; DROP TABLE turns; --",
+    "\x00\x07What is a T\x1b visa?\x7f",
+    'What is a "T visa?', "visa* NEAR Mexico OR", "'; DROP TABLE turns; --",
     "<script>alert(1)</script> what is a T visa?",
 ])
 def test_odd_questions_through_the_api_get_answers_not_errors(client, question):
@@ -182,6 +182,7 @@ def test_odd_questions_through_the_api_get_answers_not_errors(client, question):
 
 @pytest.mark.parametrize("args, message", [
     (("x" * 100_000,), "keep it under"),
+    (("?!?... ;;; ---",), "no words"),
     ((QUESTION, 0), "number of passages must be between"),
     ((QUESTION, 5, "", "no-such-transcript"), "Unknown transcript"),
 ])

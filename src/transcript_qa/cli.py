@@ -261,7 +261,7 @@ def _cmd_transcripts(qa, args) -> int:
     if not rows:
         print(f"No transcripts indexed; add files to {qa.cfg.transcripts_dir}.")
     for r in rows:
-        print(f"{r['id']}  ({r['turns']} turns)  {r['title']}")
+        print(f"{r['id']}  ({_count(r['turns'], 'turn')})  {r['title']}")
         print(f"    speakers: {', '.join(r['speakers'])}")
     return 0
 
@@ -277,7 +277,8 @@ def _cmd_parse(args) -> int:
             "turns": [x.to_dict() for x in t.turns],
         })
         return 0
-    print(f"{t.title}  [{t.format}, {len(t.turns)} turns, speakers: {', '.join(t.speaker_names())}]")
+    print(f"{t.title}  [{t.format}, {_count(len(t.turns), 'turn')}, speakers: "
+          f"{', '.join(t.speaker_names())}]")
     for x in t.turns:
         times = "" if x.start is None else f" {_clock(x.start)}" + (
             f"-{_clock(x.end)}" if x.end is not None else "")
@@ -322,6 +323,10 @@ def format_passage(p: Passage) -> str:
         text = "\n\n".join(_wrap(x.text) for x in p.run)
     return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def format_answer(a) -> str:

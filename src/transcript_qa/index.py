@@ -204,7 +204,9 @@ class BuildReport:
             + ", ".join(parts) + f"; embedded {self.embedded_units} units"
             + f" ({self.embedded_texts} distinct texts with their sentences)."
         ]
-        lines += [f"  skipped {name}: {why}" for name, why in self.errors.items()]
+        # a parse error names its file already ("x.txt: looks like a binary file ...")
+        lines += [f"  skipped {name}: {why.removeprefix(f'{name}: ')}"
+                  for name, why in self.errors.items()]
         return "\n".join(lines)
 
 

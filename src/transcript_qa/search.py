@@ -131,6 +131,8 @@ def check_question(question: str) -> str:
     q = " ".join(question.split())
     if not q:
         raise TranscriptQAError("The question is empty; type a question.")
+    if not any(c.isalnum() for c in q):  # "?!?", "💰💰💰 ?": nothing to search for
+        raise TranscriptQAError("The question has no words, only symbols; type a question.")
     if len(q) > MAX_QUESTION_CHARS:
         raise TranscriptQAError(
             f"The question is {len(q)} characters long; keep it under {MAX_QUESTION_CHARS}."

@@ -208,6 +208,8 @@ def parse_bytes(data: bytes, path: Path, fmt: str | None = None) -> Transcript:
 
 def parse_file(path: str | Path, fmt: str | None = None) -> Transcript:
     path = Path(path)
+    if path.is_dir():
+        raise TranscriptQAError(f"{path}: is a folder; give a transcript file.")
     if not path.is_file():
         raise TranscriptQAError(f"{path}: no such file.")
     size = path.stat().st_size
