@@ -136,6 +136,13 @@ def test_user_errors_exit_nonzero_with_one_line(dirs, capsys, args, message):
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_global_options_may_follow_the_command(dirs, capsys):
+    assert cli.main(["transcripts", *dirs]) == 0
+    assert f"{SEED_ID}  (42 turns)" in capsys.readouterr().out
+    # given on both sides, the later one wins
+    assert cli.main(["--index", "/no/such/place", "transcripts", *dirs]) == 0
+
+
 def test_every_bad_batch_line_is_numbered(dirs, capsys, monkeypatch):
     import io
 

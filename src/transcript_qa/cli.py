@@ -18,26 +18,37 @@ if TYPE_CHECKING:
     from .model import Passage
 
 
+def _global_options(p: argparse.ArgumentParser, default: object) -> None:
+    """Options every command takes, before or after its name. `default` SUPPRESS on the
+    commands' copies: an option left out there keeps what was given before the command."""
+    p.add_argument("--transcripts", type=Path, metavar="DIR", default=default,
+                   help="folder of transcripts (default: the repo's transcripts/)")
+    p.add_argument("--index", type=Path, metavar="DIR", dest="index_dir", default=default,
+                   help="folder for the built index (default: the repo's index/)")
+    p.add_argument("--model", default=default, help="sentence-transformers model name or path")
+    p.add_argument("--threads", type=int, default=default,
+                   help="CPU threads for the encoder (0 = default)")
+    p.add_argument("--backend", choices=("auto", "onnx", "torch"), default=default,
+                   help="encoder backend (default auto: ONNX when the model allows)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   default=False if default is None else default, help="log progress to stderr")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="transcript-qa",
         description="Ask questions of speaker-turn transcripts; answers cite the speaker's words.",
     )
-    p.add_argument("--transcripts", type=Path, metavar="DIR",
-                   help="folder of transcripts (default: the repo's transcripts/)")
-    p.add_argument("--index", type=Path, metavar="DIR", dest="index_dir",
-                   help="folder for the built index (default: the repo's index/)")
-    p.add_argument("--model", help="sentence-transformers model name or path")
-    p.add_argument("--threads", type=int, help="CPU threads for the encoder (0 = default)")
-    p.add_argument("--backend", choices=("auto", "onnx", "torch"),
-                   help="encoder backend (default auto: ONNX when the model allows)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    _global_options(p, None)
+    # ... and after the command too ("transcript-qa ask x -v"): there they only override
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("index", help="build or refresh the index")
+    s = sub.add_parser("index", parents=[common], help="build or refresh the index")
     s.add_argument("--force", action="store_true", help="re-embed everything")
 
-    s = sub.add_parser("ask", help="answer a question with cited speaker turns")
+    s = sub.add_parser("ask", parents=[common], help="answer a question with cited speaker turns")
     s.add_argument("question", nargs="?", help="the question (omit with --batch)")
     s.add_argument("-k", type=int, help="number of passages (default 5)")
     s.add_argument("--speaker", help="only turns of this speaker: label, name, surname, or "
@@ -48,32 +59,35 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--batch", metavar="FILE",
                    help="questions, one per line (text or JSON object); '-' for stdin")
 
-    s = sub.add_parser("search", help="ranked passages only, no answer selection")
-    s.add_argument("question")
-    s.add_argument("-k", type=int)
-    s.add_argument("--speaker")
-    s.add_argument("--transcript", action="append")
+    s = sub.add_parser("search", parents=[common],
+                       help="ranked passages only, no answer selection")
+    s.add_argument("question", help="the question or keywords")
+    s.add_argument("-k", type=int, help="number of passages (default 5)")
+    s.add_argument("--speaker", help="only turns of this speaker (as for ask)")
+    s.add_argument("--transcript", action="append",
+                   help="only this transcript id (repeat for several)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+    s = sub.add_parser("turns", parents=[common],
+                       help="print the parsed turns of the indexed transcripts")
+    s.add_argument("--speaker", help="only turns of this speaker")
+    s.add_argument("--transcript", help="only this transcript id")
+    s.add_argument("--json", action="store_true", help="print JSON")
+
+    s = sub.add_parser("transcripts", parents=[common], help="list indexed transcripts with turn counts and speakers")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("turns", help="print the parsed turns of the indexed transcripts")
-    s.add_argument("--speaker")
-    s.add_argument("--transcript")
-    s.add_argument("--json", action="store_true")
-
-    s = sub.add_parser("transcripts", help="list indexed transcripts with turn counts and speakers")
-    s.add_argument("--json", action="store_true")
-
-    s = sub.add_parser("parse", help="show how a file parses, without indexing it")
+    s = sub.add_parser("parse", parents=[common], help="show how a file parses, without indexing it")
     s.add_argument("file", type=Path)
     s.add_argument("--format", dest="fmt", help="override format detection")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("eval", help="retrieval and answer metrics on a labelled question set")
+    s = sub.add_parser("eval", parents=[common], help="retrieval and answer metrics on a labelled question set")
     s.add_argument("questions", type=Path,
                    help="JSONL: seed style (question/gold/answer) or QMSum (query/gold_turns)")
     s.add_argument("--json", action="store_true", help="print JSON (metrics and items)")
 
-    s = sub.add_parser("serve", help="launch the web app")
+    s = sub.add_parser("serve", parents=[common], help="launch the web app")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     return p
