@@ -160,6 +160,50 @@ def test_a_speaker_named_in_the_question_is_marked(page):
         assert named == (a.locator("header .tqa-name").inner_text() == "Sean McCormack")
 
 
+# The answer's elements that reach past the right edge of a `width`-pixel screen.
+OVERFLOW = """(width) => [...document.querySelectorAll('#tqa-result .tqa-result *')]
+  .map(e => [e, e.getBoundingClientRect()]).filter(([e, r]) => r.width && r.right > width + 0.5)
+  .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className}: right edge ${r.right}`)"""
+
+# Each badge's box against its own text: one line, and no wider than the text plus padding.
+BADGES = """() => [...document.querySelectorAll('#tqa-result .tqa-badge')].map(e => {
+  const r = document.createRange(); r.selectNodeContents(e);
+  const s = getComputedStyle(e);
+  const pad = parseFloat(s.paddingLeft) + parseFloat(s.paddingRight);
+  return {text: e.innerText, lines: r.getClientRects().length,
+          slack: e.getBoundingClientRect().width - r.getBoundingClientRect().width - pad}; })"""
+
+
+def test_answers_fit_a_phone_screen(page):
+    """At 400 px nothing in an answer is wider than the screen (the page never zooms out or
+    scrolls sideways): long roles are cut with an ellipsis, the whole role in its tooltip."""
+    page.set_viewport_size({"width": 400, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the start page is {width} px wide"
+    for question in ["hotline", "What did Lagon say about Mexico?"]:
+        ask(page, question)
+        for toggle in page.locator("#tqa-result details.tqa-ctx-toggle > summary").all():
+            toggle.click()  # neighbours shown: their heads must fit too
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, (question, width, page.evaluate(OVERFLOW, 400))
+    # Lagon's 150-character role: cut in the passage headers, whole in the tooltip.
+    role = page.locator("#tqa-result article header .tqa-role").first
+    assert role.get_attribute("title") == role.inner_text()
+    assert role.get_attribute("title").endswith("Senior Advisor to the Secretary of State")
+    badges = page.evaluate(BADGES)
+    assert badges and [b for b in badges if b["lines"] != 1 or b["slack"] >= 2] == []
+
+
+def test_badges_are_as_wide_as_their_text(page):
+    """"named in your question" is a small one-line pill, on the answer card (it stretched
+    across the card) and in the passage headers (it wrapped onto two lines)."""
+    ask(page, "What did Lagon say about Mexico?")
+    page.locator("#tqa-result .tqa-cite .tqa-named").wait_for()
+    badges = page.evaluate(BADGES)
+    assert len(badges) >= 2
+    assert [b for b in badges if b["lines"] != 1 or b["slack"] >= 2] == []
+
+
 def test_context_expands_in_place(page):
     ask(page, QUESTION)
     cited = page.locator("#tqa-result .tqa-cited-turn")
@@ -311,6 +355,15 @@ def test_upload_refuses_unsafe_names_and_unparseable_files(page, app, tmp_path):
     confirm = page.locator("#tqa-upload-confirm")
     assert confirm.is_enabled()
     name = page.locator("#tqa-upload-name textarea")
+    # Typed and clicked at once (no Enter, no blur first): the click blurs the name box, whose
+    # preview runs first; the outcome still gives the real reason, and nothing is written.
+    name.fill("../../escape.txt")
+    confirm.click()
+    outcome = page.locator("#tqa-upload-result .tqa-error")
+    outcome.wait_for()
+    assert "'../../escape.txt' is a path" in outcome.inner_text()
+    assert not (qa.cfg.transcripts_dir.parent.parent / "escape.txt").exists()
+    assert not (qa.cfg.transcripts_dir.parent / "escape.txt").exists()
     for bad, why in [("../evil.txt", "is a path"), ("/tmp/evil.txt", "is a path"),
                      (".hidden.txt", "starts with a dot")]:
         name.fill(bad)

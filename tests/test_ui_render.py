@@ -155,6 +155,19 @@ def test_a_speaker_the_question_names_is_marked():
                span_start=0, span_end=11))
 
 
+def test_upload_outcomes_say_what_was_done_to_the_file():
+    added = render.upload_done_html("talk.txt", 4, 1.25)
+    assert "Added talk.txt (4 turns) to the transcripts folder and indexed it in 1.2 s" in added
+    replaced = render.upload_done_html("talk.txt", 4, 1.25, "replaced")
+    assert "Replaced talk.txt in the transcripts folder (4 turns) and re-indexed it" in replaced
+    assert "Added" not in replaced
+    same = render.upload_done_html("talk.txt", 4, 0.1, "unchanged")
+    assert "nothing changed" in same and "Added" not in same and "Replaced" not in same
+    for markup in (added, replaced, same):
+        assert 'class="tqa-notice tqa-ok"' in markup
+    assert "&lt;b&gt;.txt" in render.upload_done_html("<b>.txt", 1, 0.1, "replaced")
+
+
 def test_transcript_view_counts_filters_and_marks_matches():
     turns = [turn(1, "Hello there."), turn(2, "The FERRY runs\n\nevery hour.", "GUEST", "Guest")]
     markup = render.transcript_html("Talk", turns, 2)

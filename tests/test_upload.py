@@ -2,6 +2,7 @@
 never overwriting without consent; then indexed incrementally (real model, real index)."""
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,76 @@ def test_upload_path_never_deserialises_or_executes():
                     assert fn.id not in banned_builtins, (f.name, fn.id)
                 elif isinstance(fn, ast.Attribute):
                     assert fn.attr not in banned_methods, (f.name, fn.attr)
+
+
+# ---------------------------------------------------------------- "Add to transcripts" outcome
+
+
+def uploaded(tmp_path: Path, data: bytes, name: str = "town-hall.txt") -> str:
+    """The temporary file the web server stores for an upload (outside transcripts/)."""
+    d = tmp_path / "gradio-upload"
+    d.mkdir(exist_ok=True)
+    (d / name).write_bytes(data)
+    return str(d / name)
+
+
+@pytest.mark.parametrize("name, why", [
+    ("../../escape.txt", "'../../escape.txt' is a path"),
+    (".hidden.txt", "starts with a dot"),
+    ("notes.exe", "unsupported type '.exe'"),
+])
+def test_a_refused_name_gets_its_own_reason_when_its_preview_never_succeeded(tmp_path, name, why):
+    """Typing a bad name and clicking "Add" at once: the click blurs the name box, whose
+    failed preview clears the previewed hash before the click is handled. The outcome is the
+    name's own reason, not "Choose a transcript file first.", and nothing is written."""
+    from transcript_qa.ui import confirm_upload
+
+    qa = make_qa(tmp_path, [])  # nothing here gets indexed: no model needed
+    notice, saved = confirm_upload(qa, uploaded(tmp_path, TOWN_HALL), name, False, None)
+    assert why in html.unescape(notice) and "tqa-error" in notice and not saved
+    assert "Choose a transcript file" not in notice
+    assert listing(qa.cfg.transcripts_dir) == []
+    assert not (tmp_path / "escape.txt").exists() and not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_add_without_a_file_or_without_a_preview_is_refused_with_a_reason(tmp_path):
+    from transcript_qa.ui import confirm_upload
+
+    qa = make_qa(tmp_path, [])
+    notice, saved = confirm_upload(qa, None, "talk.txt", False, None)
+    assert "Choose a transcript file first." in notice and not saved
+    # a good name whose preview has not run (or failed for a reason since fixed): preview first
+    notice, saved = confirm_upload(qa, uploaded(tmp_path, TOWN_HALL), "talk.txt", False, None)
+    assert "Check the preview of talk.txt first" in notice and not saved
+    # ... and the preview's own reason when it still fails
+    notice, saved = confirm_upload(qa, uploaded(tmp_path, b"", "empty.txt"), "empty.txt",
+                                   False, None)
+    assert "empty" in notice and "Check the preview" not in notice and not saved
+    assert listing(qa.cfg.transcripts_dir) == []
+
+
+def test_the_outcome_says_added_then_replaced_then_unchanged(tmp_path, encoder):
+    """Replacing a file with "Replace" ticked says "Replaced", not "Added"."""
+    from transcript_qa.ui import confirm_upload
+
+    qa = make_qa(tmp_path, [], encoder)
+    path = uploaded(tmp_path, TOWN_HALL)
+    sha = qa.preview_upload(TOWN_HALL, "town-hall.txt").sha256
+    notice, saved = confirm_upload(qa, path, "town-hall.txt", False, sha)
+    assert saved and "tqa-ok" in notice
+    assert "Added town-hall.txt (4 turns) to the transcripts folder" in notice
+
+    changed = TOWN_HALL.replace(b"12 million", b"14 million")
+    path = uploaded(tmp_path, changed)
+    p = qa.preview_upload(changed, "town-hall.txt")
+    assert p.exists and not p.identical
+    notice, saved = confirm_upload(qa, path, "town-hall.txt", False, p.sha256)  # not ticked
+    assert "already exists" in notice and not saved
+    notice, saved = confirm_upload(qa, path, "town-hall.txt", True, p.sha256)
+    assert saved and "Replaced town-hall.txt in the transcripts folder (4 turns)" in notice
+    assert "Added" not in notice
+    assert (qa.cfg.transcripts_dir / "town-hall.txt").read_bytes() == changed
+    assert "14 million" in qa.turns("town-hall")[1].text  # re-indexed
+
+    notice, saved = confirm_upload(qa, path, "town-hall.txt", True, p.sha256)
+    assert "nothing changed" in notice and "Replaced" not in notice and "Added" not in notice

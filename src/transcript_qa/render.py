@@ -64,13 +64,14 @@ def _text(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
     return "".join(out)
 
 
-def _speaker(turn: Turn, colours: Colours, with_role: bool = True) -> str:
+def _speaker(turn: Turn, colours: Colours, with_role: bool = True, badge: str = "") -> str:
+    """Dot, name, `badge` (markup), role: the badge sits by the name it is about."""
     c = colours.of(turn.speaker_name)
     title = f' title="{esc(turn.speaker)}"' if turn.speaker != turn.speaker_name else ""
     role = (f'<span class="tqa-role" title="{esc(turn.speaker_role)}">'
             f"{esc(turn.speaker_role)}</span>" if with_role and turn.speaker_role else "")
     return (f'<span class="tqa-who"><span class="tqa-dot tqa-c{c}"></span>'
-            f'<span class="tqa-name"{title}>{esc(turn.speaker_name)}</span>{role}</span>')
+            f'<span class="tqa-name"{title}>{esc(turn.speaker_name)}</span>{badge}{role}</span>')
 
 
 def turn_label(run: Sequence[Turn]) -> str:
@@ -225,10 +226,10 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
     return (
         f'<article class="tqa-passage{low}" data-transcript="{esc(t.transcript_id)}" '
         f'data-turn="{t.number}">'
-        f'<header><span class="tqa-rank">{p.rank or ""}</span>{_speaker(t, colours)}{badge}'
-        f'<span class="tqa-score" title="relevance score">'
+        f'<header><span class="tqa-rank">{p.rank or ""}</span>{_speaker(t, colours)}'
+        f'<span class="tqa-meta">{badge}<span class="tqa-score" title="relevance score">'
         f'<span class="tqa-bar"><span style="width:{score * 100:.0f}%"></span></span>'
-        f'{p.score:.2f}</span></header>'
+        f'{p.score:.2f}</span></span></header>'
         f'<div class="tqa-where">{_goto(t, p.transcript_title, p.run)}</div>'
         f"{_with_context(p.run, body, context, colours)}</article>"
     )
@@ -261,7 +262,7 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
         head = (
             '<section class="tqa-card tqa-answer">'
             f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>{_lacks(answer)}'
-            f'<div class="tqa-cite">{_speaker(t, colours)}{_named(c)}'
+            f'<div class="tqa-cite">{_speaker(t, colours, badge=_named(c))}'
             f'<div class="tqa-where">{_goto(t, c.transcript_title, c.run)}</div></div>'
             f'<div class="tqa-passage tqa-cited-turn" data-transcript="{esc(t.transcript_id)}" '
             f'data-turn="{t.number}">{_with_context(c.run, body, context, colours)}</div></section>'
@@ -383,6 +384,18 @@ def notice_html(message: str, kind: str = "ok") -> str:
     return f'<div class="tqa-notice tqa-{esc(kind)}"{role}>{esc(message)}</div>'
 
 
+def upload_done_html(name: str, turns: int, seconds: float, outcome: str = "added") -> str:
+    """What a confirmed upload did (outcome: added | replaced | unchanged), in those words:
+    replacing a file is not adding one."""
+    if outcome == "unchanged":
+        return notice_html(f"{name} is already in the transcripts folder with exactly these "
+                           f"contents ({turns} turns); nothing changed.")
+    done = (f"Replaced {name} in the transcripts folder ({turns} turns) and re-indexed it"
+            if outcome == "replaced" else
+            f"Added {name} ({turns} turns) to the transcripts folder and indexed it")
+    return notice_html(f"{done} in {seconds:.1f} s. Ask about it now, or read it in Browse.")
+
+
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
@@ -435,6 +448,11 @@ CSS = """
   animation: tqa-spin 0.9s linear infinite; }
 @keyframes tqa-spin { to { transform: rotate(360deg); } }
 
+/* Our views take the page's width and never set it: Gradio's flex columns grow to their
+   content's widest unbreakable line, so one long role made the page 1080 px wide on a phone.
+   Anything that still does not fit overflows visibly instead of shrinking the whole page. */
+.tqa-result, .tqa-transcript, .tqa-upload-preview { contain: inline-size; }
+
 /* cards */
 .tqa-result { display: flex; flex-direction: column; gap: 12px; }
 .tqa-card { padding: 20px 22px; border-radius: 14px; background: var(--block-background-fill);
@@ -447,7 +465,8 @@ CSS = """
   font-weight: 600; margin-right: 6px; }
 .tqa-lacks { margin: -4px 0 12px; padding: 6px 10px; border-left: 3px solid #d97706;
   background: var(--background-fill-secondary); font-size: 0.95rem; }
-.tqa-answer-text { font-size: 1.25rem; line-height: 1.5; font-weight: 600; margin: 0 0 12px; }
+.tqa-answer-text { font-size: 1.25rem; line-height: 1.5; font-weight: 600; margin: 0 0 12px;
+  overflow-wrap: anywhere; }
 .tqa-verdict { font-size: 1.15rem; font-weight: 600; margin: 0 0 6px; }
 .tqa-hint { margin: 0; color: var(--body-text-color-subdued); }
 .tqa-cite { display: flex; flex-direction: column; gap: 2px; margin-bottom: 12px; }
@@ -455,12 +474,15 @@ CSS = """
 .tqa-cite .tqa-role { flex-basis: 100%; white-space: normal; padding-left: 17px; }
 .tqa-cite .tqa-where { padding-left: 17px; margin-top: 2px; }
 .tqa-who { display: inline-flex; align-items: baseline; gap: 8px; min-width: 0; }
-.tqa-name { font-weight: 600; white-space: nowrap; }
+/* the role (whole in its tooltip) is cut first; a name only when it alone is wider than its
+   line beside the dot (9 px + the 8 px gap) */
+.tqa-name { font-weight: 600; white-space: nowrap; flex: none; max-width: calc(100% - 17px);
+  overflow: hidden; text-overflow: ellipsis; }
 .tqa-role { color: var(--body-text-color-subdued); font-size: 0.85em; min-width: 0;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .tqa-dot { width: 9px; height: 9px; border-radius: 50%; display: inline-block;
   flex: none; align-self: center; }
-.tqa-where { font-size: 0.88rem; }
+.tqa-where { font-size: 0.88rem; overflow-wrap: anywhere; }
 a.tqa-goto { color: var(--color-accent); text-decoration: none; cursor: pointer; }
 a.tqa-goto:hover { text-decoration: underline; }
 .tqa-body { white-space: pre-line; line-height: 1.6; overflow-wrap: anywhere; }
@@ -478,19 +500,26 @@ article.tqa-passage .tqa-body mark { background: #fef3c7; }
 .tqa-passages { display: flex; flex-direction: column; gap: 10px; }
 article.tqa-passage { padding: 14px 18px; border-radius: 12px;
   background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
-article.tqa-passage header { display: flex; align-items: baseline; gap: 10px;
-  margin-bottom: 2px; min-width: 0; }
+/* rank, who (role cut to fit), then badges and score at the right; on a narrow screen the
+   badges and score move to a second line rather than squeezing the name */
+article.tqa-passage header { display: flex; flex-wrap: wrap; align-items: baseline;
+  gap: 4px 10px; margin-bottom: 2px; min-width: 0; }
+article.tqa-passage header .tqa-who { flex: 1 1 12rem; }
+.tqa-meta { margin-left: auto; min-width: 0; display: inline-flex; flex-wrap: wrap;
+  justify-content: flex-end; align-items: center; gap: 4px 8px; }
 .tqa-rank { font-size: 0.78rem; font-weight: 700; color: var(--body-text-color-subdued);
   min-width: 1.2em; }
-.tqa-score { margin-left: auto; flex: none; display: inline-flex; align-items: center; gap: 6px;
+.tqa-score { flex: none; display: inline-flex; align-items: center; gap: 6px;
   font-size: 0.8rem; color: var(--body-text-color-subdued); font-variant-numeric: tabular-nums; }
 .tqa-bar { width: 48px; height: 5px; border-radius: 3px; background: var(--border-color-primary);
   overflow: hidden; display: inline-block; }
 .tqa-bar span { display: block; height: 100%; background: var(--color-accent); }
 article.tqa-passage .tqa-where { margin-bottom: 6px; }
 .tqa-low { opacity: 0.92; border-style: dashed !important; }
-.tqa-badge { font-size: 0.72rem; font-weight: 600; padding: 1px 8px; border-radius: 999px;
-  background: #fef3c7; color: #92400e; }
+/* a pill as wide as its words, on one line, wherever it sits */
+.tqa-badge { display: inline-block; flex: none; align-self: center; white-space: nowrap;
+  font-size: 0.72rem; font-weight: 600; line-height: 1.5; padding: 1px 8px;
+  border-radius: 999px; background: #fef3c7; color: #92400e; }
 .tqa-badge.tqa-named { background: #e0e7ff; color: #3730a3; }
 
 /* context in place */

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import render
 from .config import Config, load_config, set_offline_env
@@ -252,30 +252,16 @@ def build(qa, startup: Startup):
 
     def on_confirm(path: str | None, name: str, replace: bool, sha: str | None,
                    progress=gr.Progress()):
-        if not path or not sha:
-            return render.notice_html("Choose a transcript file first.", "error"), gr.skip()
-        try:
+        def step(done: int, total: int, message: str) -> None:
+            progress((done, total), desc=f"Indexing: {message}", unit="units")
+
+        if path:
             startup.wait(progress, check=False)  # an upload may be what fixes a failed start
-            data = uploads.read_upload(path, cfg.max_upload_mb)
-
-            def step(done: int, total: int, message: str) -> None:
-                progress((done, total), desc=f"Indexing: {message}", unit="units")
-
-            t0 = time.perf_counter()
-            saved, report = qa.save_upload(data, name, bool(replace), sha, step)
-        except TranscriptQAError as exc:
-            return render.notice_html(str(exc), "error"), gr.skip()
-        startup.recovered()
-        done = gr.Button(interactive=False)  # saved: a second click would change nothing
-        if saved.name in report.errors:  # parsed at preview, so only if the file changed
-            return render.notice_html(f"Saved {saved.name}, but it could not be indexed: "
-                                      f"{report.errors[saved.name]}", "error"), done
-        tid = qa.transcript_id_of(saved)
-        turns = len(qa.turns(tid)) if tid in qa.index.titles else 0
-        return render.notice_html(
-            f"Added {saved.name} ({turns} turns) to the transcripts folder and indexed it in "
-            f"{time.perf_counter() - t0:.1f} s. Ask about it now, or read it in Browse.",
-            "ok"), done
+        notice, saved = confirm_upload(qa, path, name, bool(replace), sha, step)
+        if saved:
+            startup.recovered()
+        # saved: a second click would change nothing
+        return notice, gr.Button(interactive=False) if saved else gr.skip()
 
     # --- API (same JSON as the CLI's --json)
 
@@ -410,6 +396,41 @@ def build(qa, startup: Startup):
         gr.api(api_search, api_name="search", concurrency_limit=QA_CONCURRENCY,
                concurrency_id="qa")
     return demo
+
+
+def confirm_upload(qa, path: str | None, name: str, replace: bool, sha: str | None,
+                   progress: Callable[[int, int, str], None] | None = None,
+                   ) -> tuple[str, bool]:
+    """Save and index the previewed upload: (outcome notice, whether it was saved).
+
+    Reads only what the click sent, never "no preview" as "no file": a click straight after
+    typing a name blurs the name box first, and that preview (which fails on "../x.txt")
+    clears `sha` before this runs, so the name is checked here for its own reason.
+    """
+    from . import uploads
+
+    if not path:
+        return render.notice_html("Choose a transcript file first.", "error"), False
+    try:
+        target = uploads.target_path(qa.cfg.transcripts_dir, name)  # why a name is refused
+        data = uploads.read_upload(path, qa.cfg.max_upload_mb)
+        if not sha:  # its preview failed or never ran: the preview's reason, else preview it
+            qa.preview_upload(data, name)
+            raise TranscriptQAError(
+                f"Check the preview of {target.name} first: press Enter in “Save as”, then "
+                "add it.")
+        old = target.read_bytes() if target.is_file() else None
+        t0 = time.perf_counter()
+        saved, report = qa.save_upload(data, name, replace, sha, progress)
+    except TranscriptQAError as exc:
+        return render.notice_html(str(exc), "error"), False
+    if saved.name in report.errors:  # parsed at preview, so only if the file changed
+        return render.notice_html(f"Saved {saved.name}, but it could not be indexed: "
+                                  f"{report.errors[saved.name]}", "error"), True
+    tid = qa.transcript_id_of(saved)
+    turns = len(qa.turns(tid)) if tid in qa.index.titles else 0
+    outcome = "added" if old is None else "unchanged" if old == data else "replaced"
+    return render.upload_done_html(saved.name, turns, time.perf_counter() - t0, outcome), True
 
 
 def _whole(k: Any) -> Any:
