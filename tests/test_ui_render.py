@@ -166,6 +166,7 @@ def test_upload_outcomes_say_what_was_done_to_the_file():
     for markup in (added, replaced, same):
         assert 'class="tqa-notice tqa-ok"' in markup
     assert "&lt;b&gt;.txt" in render.upload_done_html("<b>.txt", 1, 0.1, "replaced")
+    assert "(1 turn)" in render.upload_done_html("one.txt", 1, 0.1)
 
 
 def test_transcript_view_counts_filters_and_marks_matches():

@@ -127,6 +127,17 @@ def test_named_search_endpoint_returns_the_cli_json(server, client):
     assert got == cli_json(server, "search", QUESTION, "-k", "3", "--speaker", "Lagon")
 
 
+def test_a_second_app_on_a_port_in_use_says_so_and_exits_1(server):
+    r = subprocess.run([sys.executable, "app.py", "--port", str(server.port)], cwd=ROOT,
+                       env=server.env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"Cannot serve on 127.0.0.1:{server.port}: the port is in use" in r.stderr
+    assert "--port" in r.stderr
+    bad = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True,
+                         env={**server.env, "TQA_PORT": "99999"}, timeout=300)
+    assert bad.returncode == 1 and "'port' from environment must be between" in bad.stderr
+
+
 def test_api_user_errors_are_messages(client):
     from gradio_client.exceptions import AppError
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence, TextIO
 
 from .config import load_config, set_offline_env
 from .errors import TranscriptQAError
+from .model import plural
 
 if TYPE_CHECKING:
     from .model import Passage
@@ -275,7 +276,7 @@ def _cmd_transcripts(qa, args) -> int:
     if not rows:
         print(f"No transcripts indexed; add files to {qa.cfg.transcripts_dir}.")
     for r in rows:
-        print(f"{r['id']}  ({_count(r['turns'], 'turn')})  {r['title']}")
+        print(f"{r['id']}  ({plural(r['turns'], 'turn')})  {r['title']}")
         print(f"    speakers: {', '.join(r['speakers'])}")
     return 0
 
@@ -291,7 +292,7 @@ def _cmd_parse(args) -> int:
             "turns": [x.to_dict() for x in t.turns],
         })
         return 0
-    print(f"{t.title}  [{t.format}, {_count(len(t.turns), 'turn')}, speakers: "
+    print(f"{t.title}  [{t.format}, {plural(len(t.turns), 'turn')}, speakers: "
           f"{', '.join(t.speaker_names())}]")
     for x in t.turns:
         times = "" if x.start is None else f" {_clock(x.start)}" + (
@@ -337,10 +338,6 @@ def format_passage(p: Passage) -> str:
         text = "\n\n".join(_wrap(x.text) for x in p.run)
     return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def format_answer(a) -> str:

@@ -162,3 +162,8 @@ class Answer:
             "lacks": self.lacks,
             "passages": [p.to_dict() for p in self.passages],
         }
+
+
+def plural(n: int, noun: str) -> str:
+    """"1 turn", "42 turns": for counts shown to people."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -11,7 +11,7 @@ import html
 import re
 from typing import Callable, Iterable, Sequence
 
-from .model import Answer, Passage, Turn
+from .model import Answer, Passage, Turn, plural
 
 ContextFn = Callable[[str, int], list[Turn]]  # (transcript, turn) -> the turn with neighbours
 N_COLOURS = 8
@@ -310,7 +310,7 @@ def transcript_html(title: str, turns: list[Turn], total: int, query: str = "",
     words = query.split()
     pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE) if words else None
     shown = len(turns)
-    count = f"{total} turns" if shown == total else f"{shown} of {total} turns"
+    count = plural(total, "turn") if shown == total else f"{shown} of {total} turns"
     rows = []
     for t in turns:
         marks = [m.span() for m in pattern.finditer(t.text)] if pattern else []
@@ -358,7 +358,8 @@ def upload_preview_html(preview, max_turns: int = 6) -> str:
         for t in preview.turns[:max_turns]
     )
     more = preview.n_turns - min(max_turns, preview.n_turns)
-    more_html = f'<div class="tqa-muted">… and {more} more turns</div>' if more else ""
+    more_html = (f'<div class="tqa-muted">… and {plural(more, "more turn")}</div>' if more
+                 else "")
     note = ""
     if preview.identical:
         note = ('<p class="tqa-note">This exact file is already in the transcripts folder; '
@@ -371,7 +372,8 @@ def upload_preview_html(preview, max_turns: int = 6) -> str:
         f'<div class="tqa-upload-preview"><h3>{esc(preview.title)}</h3>'
         f'<p class="tqa-muted">{esc(preview.name)} · {esc(preview.format)} format · '
         f"{preview.size / 1024:.1f} KB</p>"
-        f'<p class="tqa-stat"><b class="tqa-nturns">{preview.n_turns}</b> turns by '
+        f'<p class="tqa-stat"><b class="tqa-nturns">{preview.n_turns}</b> '
+        f'turn{"s" if preview.n_turns != 1 else ""} by '
         f'<b>{len(preview.speakers)}</b> speaker{"s" if len(preview.speakers) != 1 else ""}</p>'
         f'<ul class="tqa-people">{people}</ul>{note}'
         f'<div class="tqa-sample">{sample}{more_html}</div></div>'
@@ -389,10 +391,11 @@ def upload_done_html(name: str, turns: int, seconds: float, outcome: str = "adde
     replacing a file is not adding one."""
     if outcome == "unchanged":
         return notice_html(f"{name} is already in the transcripts folder with exactly these "
-                           f"contents ({turns} turns); nothing changed.")
-    done = (f"Replaced {name} in the transcripts folder ({turns} turns) and re-indexed it"
+                           f"contents ({plural(turns, 'turn')}); nothing changed.")
+    done = (f"Replaced {name} in the transcripts folder ({plural(turns, 'turn')}) and "
+            "re-indexed it"
             if outcome == "replaced" else
-            f"Added {name} ({turns} turns) to the transcripts folder and indexed it")
+            f"Added {name} ({plural(turns, 'turn')}) to the transcripts folder and indexed it")
     return notice_html(f"{done} in {seconds:.1f} s. Ask about it now, or read it in Browse.")
 
 

@@ -18,6 +18,7 @@ from . import render
 from .config import Config, load_config, set_offline_env
 from .errors import TranscriptQAError
 from .index import scan
+from .model import plural
 
 log = logging.getLogger("transcript_qa")
 
@@ -157,7 +158,7 @@ def build(qa, startup: Startup):
         if startup.ready and not startup.error:
             rows = qa.transcripts()
             n = sum(r["turns"] for r in rows)
-            extra = f"{len(rows)} transcript{'s' if len(rows) != 1 else ''} · {n} turns"
+            extra = f"{plural(len(rows), 'transcript')} · {plural(n, 'turn')}"
         pill = f'<span class="tqa-pill" id="tqa-stats">{render.esc(extra)}</span>' if extra else ""
         return (f"<h1>transcript-qa {pill}</h1><p>Ask a question in plain language; the answer "
                 "quotes who said it, where, in their own words.</p>")
@@ -469,7 +470,14 @@ def serve(qa, *, block: bool = True, **overrides: Any):
     startup = Startup(qa).start()
     demo = build(qa, startup)
     demo.queue(default_concurrency_limit=4, max_size=256)
-    _, url, _ = demo.launch(prevent_thread_lock=True, **{**launch_kwargs(qa.cfg), **overrides})
+    kwargs = {**launch_kwargs(qa.cfg), **overrides}
+    try:
+        _, url, _ = demo.launch(prevent_thread_lock=True, **kwargs)
+    except OSError:  # Gradio: "Cannot find empty port in range: 7860-7860 ..."
+        raise TranscriptQAError(
+            f"Cannot serve on {kwargs['server_name']}:{kwargs['server_port']}: the port is in "
+            "use or not allowed (is the app already running?). Pass another with --port N or "
+            "TQA_PORT.") from None
     print(f"transcript-qa: app running at {url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
     if block:
         try:
