@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -356,12 +357,19 @@ def test_upload_refuses_unsafe_names_and_unparseable_files(page, app, tmp_path):
     assert confirm.is_enabled()
     name = page.locator("#tqa-upload-name textarea")
     # Typed and clicked at once (no Enter, no blur first): the click blurs the name box, whose
-    # preview runs first; the outcome still gives the real reason, and nothing is written.
+    # preview runs too. Whichever the browser sends first, the real reason is shown: in the
+    # outcome (the click went through) or in the preview, the button then disabled (the
+    # preview came back before the click was sent); never "Choose a transcript file first."
     name.fill("../../escape.txt")
     confirm.click()
-    outcome = page.locator("#tqa-upload-result .tqa-error")
-    outcome.wait_for()
-    assert "'../../escape.txt' is a path" in outcome.inner_text()
+    reason = "'../../escape.txt' is a path"
+    outcome = page.locator("#tqa-upload-result .tqa-error").filter(has_text=reason)
+    refused = page.locator("#tqa-upload-preview .tqa-error").filter(has_text=reason)
+    outcome.or_(refused).first.wait_for()
+    time.sleep(1)  # a click still on its way would have answered by now
+    result = page.locator("#tqa-upload-result").inner_text()
+    assert "Choose a transcript file" not in result
+    assert outcome.count() or (refused.count() and confirm.is_disabled())
     assert not (qa.cfg.transcripts_dir.parent.parent / "escape.txt").exists()
     assert not (qa.cfg.transcripts_dir.parent / "escape.txt").exists()
     for bad, why in [("../evil.txt", "is a path"), ("/tmp/evil.txt", "is a path"),
