@@ -9,7 +9,7 @@ import pytest
 
 from conftest import make_qa
 from transcript_qa.errors import TranscriptQAError
-from transcript_qa.names import core_name, find, forms
+from transcript_qa.names import core_name, find, first_name, forms
 
 WELSH = (Path(__file__).resolve().parents[1] / "data" / "qmsum-train" / "transcripts"
          / "education_19.txt")
@@ -103,6 +103,11 @@ PEOPLE = [("Kirsty Williams AM", "Kirsty Williams AM"), ("Carol Shillabeer", "Ca
     ("What did the Minister of Health say?", set(), []),
     ("what did carol dhillabeer say", set(), []),
     ("What Grade did the pupils get?", set(), []),
+    # a given name, capitalised and not the question's first word; a full name goes first
+    ("What did Kirsty say about the grading?", {"Kirsty Williams AM"}, ["Kirsty"]),
+    ("What was Justin's answer?", {"Right Hon. Justin Trudeau"}, ["Justin"]),
+    ("what did carol say", set(), []),
+    ("Carol the new rules through.", set(), []),
 ])
 def test_find_names_speakers_in_questions(question, labels, said):
     named, spans = find(question, PEOPLE)
@@ -116,6 +121,16 @@ def test_find_keeps_to_the_allowed_speakers():
     q = "What did Morgan say?"
     assert find(q, PEOPLE, allowed={"Claire Morgan", "Grad E"}) == ({"Claire Morgan"}, [(9, 15)])
     assert find(q, PEOPLE, allowed={"Grad E"}) == (set(), [])
+
+
+def test_a_speaker_by_given_name(seed_qa):
+    """"Sean" is Sean McCormack, in a question and as a filter; "Mark P. Lagon" is "Mark"."""
+    assert seed_qa.resolve_speaker("Sean") == "Sean McCormack"
+    assert seed_qa.resolve_speaker("mark") == "Mark P. Lagon"
+    a = seed_qa.ask("What did Sean say?")
+    assert {p.turn.speaker for p in a.passages} == {"MR. MCCORMACK"}
+    # the given name is not taken from a role label ("Project Manager" names no "Project")
+    assert first_name("Project Manager") is None and first_name("Grad B") is None
 
 
 def test_a_named_speaker_is_not_a_keyword(seed_qa):

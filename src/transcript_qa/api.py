@@ -125,6 +125,9 @@ class TranscriptQA:
                                                               surname_key(p["name"]))}
         if len(hits) == 1:
             return hits.pop()
+        hits = {p["name"] for p in people if names.first_name(p["name"]) == want}  # "Sean"
+        if len(hits) == 1:
+            return hits.pop()
         known = sorted({p["name"] for p in people})
         raise TranscriptQAError(
             f"Unknown speaker {speaker!r}; known speakers: {', '.join(known[:30])}"

@@ -52,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", parents=[common], help="answer a question with cited speaker turns")
     s.add_argument("question", nargs="?", help="the question (omit with --batch)")
     s.add_argument("-k", type=int, help="number of passages (default 5)")
-    s.add_argument("--speaker", help="only turns of this speaker: label, name, surname, or "
-                   "name without titles ('Kirsty Williams' for 'Kirsty Williams AM')")
+    s.add_argument("--speaker", help="only turns of this speaker: label, name, surname, given "
+                   "name, or name without titles ('Kirsty Williams' for 'Kirsty Williams AM')")
     s.add_argument("--transcript", action="append",
                    help="only this transcript id (repeat for several)")
     s.add_argument("--json", action="store_true", help="print JSON")

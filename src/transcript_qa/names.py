@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .formats.base import HONORIFICS
@@ -97,6 +97,23 @@ def forms(label: str, name: str, role: str | None = None) -> set[str]:
     return {f for f in map(_norm, out) if len(f) >= 3}
 
 
+def first_name(name: str) -> str | None:
+    """`Mark P. Lagon` -> "mark": the given name of a person named "First ... Surname" (the
+    same names `forms` takes a surname from; not `Project Manager`, `Grad B`, `Mr. Speaker`).
+    Not a form of its own: a given name is also a common word ("Mark", "Will", "Rose"), so a
+    question names a speaker by it only capitalised (`find`)."""
+    words = core_name(name).split()
+    if len(words) < 2:
+        return None
+    first, last = words[0].strip(".,"), words[-1]
+    if (len(first) < 3 or not first.isalpha() or not first[0].isupper()
+            or first.upper() in _TITLES or first.lower() in STOPWORDS
+            or len(last) < 4 or last.lower() in _NOT_SURNAMES
+            or last.upper().strip(".,") in _TITLES):
+        return None
+    return first.lower()
+
+
 def _offices(label: str, name: str, role: str | None) -> set[str]:
     """"the ambassador" for `AMBASSADOR LAGON`; "the spokesman" and "the department
     spokesman" for the role `Department Spokesman`: how people refer to someone by office.
@@ -129,6 +146,7 @@ class Matcher:
     joined: dict[str, str]  # a full name without spaces or hyphens -> the form ("justintrudeau")
     fuzzy: dict[tuple[int, str], tuple[list[str], list[int]]]  # (words, first letter) -> forms
     # of full names (2+ words, 6+ characters) shortest first, and their lengths
+    given: dict[str, frozenset[str]]  # a given name ("sean") -> the labels of people so named
 
     def near(self, run: str) -> list[str]:
         """Full-name forms with as many words and the same first letter as `run`, long enough
@@ -146,9 +164,12 @@ def matcher(people: tuple[tuple[str, ...], ...]) -> Matcher:
     builds one per index and narrows it to a question's transcripts afterwards
     (`find(allowed=...)`)."""
     labels: dict[str, set[str]] = {}
+    given: dict[str, set[str]] = {}
     for label, name, *role in people:  # (label, name) or (label, name, role)
         for f in forms(label, name, role[0] if role else None):
             labels.setdefault(f, set()).add(label)
+        if first := first_name(name):
+            given.setdefault(first, set()).add(label)
     full = sorted((f for f in labels if " " in f and len(f) >= 6), key=len)
     fuzzy: dict[tuple[int, str], tuple[list[str], list[int]]] = {}
     for f in full:
@@ -157,7 +178,8 @@ def matcher(people: tuple[tuple[str, ...], ...]) -> Matcher:
         bucket[1].append(len(f))
     return Matcher({f: frozenset(v) for f, v in labels.items()},
                    max((f.count(" ") + 1 for f in labels), default=0),
-                   {_joined(f): f for f in full}, fuzzy)
+                   {_joined(f): f for f in full}, fuzzy,
+                   {g: frozenset(v) for g, v in given.items() if g not in labels})
 
 
 def _joined(text: str) -> str:
@@ -195,7 +217,7 @@ def find(
     """(labels the question names, the character spans naming them), among `allowed` labels
     when given. Exact forms, longest first; then a capitalised run no exact form covers
     within FUZZY_MIN of a full name of as many words ("Carol Dhillabeer", "Grade E"), or a
-    full name run together ("JustinTrudeau")."""
+    full name run together ("JustinTrudeau"); then a capitalised given name ("Sean")."""
     m_ = matcher(tuple(people))
     named: set[str] = set()
     spans: list[tuple[int, int]] = []
@@ -212,8 +234,22 @@ def find(
             take(m_.labels[text], s, e)
         elif (bare := _possessive(text)) in m_.labels:  # "Julie Morgan's": the name only
             take(m_.labels[bare], s, e - (len(text) - len(bare)))
-    if not m_.fuzzy:
-        return named, sorted(spans)
+    if m_.fuzzy:
+        _fuzzy(question, m_, take, spans)
+    # Last, "What did Sean say?": a given name, capitalised and not the question's first word
+    # ("Mark the countries ..."), where no full name (exact or misspelt) was found
+    opening = len(question) - len(question.lstrip(EDGE))
+    for s, e, _ in _runs(question, 1):
+        bare = _possessive(_norm(question[s:e]))
+        if bare in m_.given and question[s].isupper() and s > opening:
+            take(m_.given[bare], s, s + len(bare))
+    return named, sorted(spans)
+
+
+def _fuzzy(question: str, m_: Matcher, take: Callable[[frozenset[str], int, int], None],
+           spans: list[tuple[int, int]]) -> None:
+    """A capitalised run no exact form covers, within FUZZY_MIN of a full name of as many
+    words, or a full name run together."""
     from rapidfuzz import fuzz, process
 
     for s, e, n in _runs(question, 4):
@@ -233,4 +269,3 @@ def find(
         hit = process.extractOne(text, m_.near(text), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
         if hit:
             take(m_.labels[hit[0]], s, e)
-    return named, sorted(spans)
