@@ -208,6 +208,11 @@ def test_a_passage_of_several_turns_prints_and_serialises_all_of_them():
     alone = Passage(turn=run[0], score=0.5, rank=2).to_dict()
     assert [x["turn"] for x in alone["turns"]] == [4] and "turn 4:" in cli.format_passage(
         Passage(turn=run[0], score=0.5, rank=2))
+    # a timestamped transcript: the time the passage starts at, as the app shows it
+    timed = [Turn("pod", n, "GUEST", "Guest", None, "Words.", 0, 6, start=61.0 * n)
+             for n in (4, 5)]
+    assert "Guest, turns 4–5 at 4:04:" in cli.format_passage(
+        Passage(turn=timed[1], score=0.5, rank=1, turns=timed))
 
 
 def test_a_long_turn_prints_as_paragraphs_around_its_answer():

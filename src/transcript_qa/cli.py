@@ -326,7 +326,7 @@ def format_passage(p: Passage) -> str:
     speaker's run of turns are set apart by a blank line. A long turn is cut to whole
     paragraphs around its answer span, as in the app (`render.excerpt_bounds`); `transcript-qa
     turns` or `--json` give it whole."""
-    from .render import excerpt_bounds, turn_label
+    from .render import excerpt_bounds, fmt_time, turn_label
 
     t = p.turn
     flag = " (low confidence)" if p.low_confidence else ""
@@ -336,7 +336,9 @@ def format_passage(p: Passage) -> str:
         text = ("… " if a else "") + _wrap(t.text[a:b]) + (" …" if b < len(t.text) else "")
     else:
         text = "\n\n".join(_wrap(x.text) for x in p.run)
-    return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}: " + (
+    first = p.run[0]  # a run of turns: where it starts
+    when = f" at {fmt_time(first.start)}" if first.start is not None else ""
+    return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}{when}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
 
 
@@ -351,7 +353,8 @@ def format_answer(a) -> str:
             from .answer import lacking_message
 
             lines.append(f"  Note: {lacking_message(a.lacks)}")
-        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role)}, turn {t.number}, "
+        when = f" at {fmt_time(t.start)}" if t.start is not None else ""
+        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role)}, turn {t.number}{when}, "
                      f"{a.cited.transcript_title}")
         lines.append("")
         lines.append("Cited passages:")
