@@ -65,6 +65,8 @@ def test_ask_human_output(dirs, capsys):
     out = capsys.readouterr().out
     assert out.startswith("Answer: ") and "$530 million" in out.splitlines()[0]
     assert 'Mark P. Lagon (Ambassador-At-Large' in out and ', turn 10: "Well, Congress' in out
+    assert out.count("(Ambassador-At-Large") == 1  # the role once, with the name's first use
+    assert '   Mark P. Lagon, turn 10: "Well, Congress' in out
 
 
 def test_an_answer_lacking_what_was_asked_prints_a_note(dirs, capsys):

@@ -182,8 +182,9 @@ def _cmd_search(qa, args) -> int:
     if args.json:
         _print_json([p.to_dict() for p in passages])
     else:
+        seen: set[str] = set()
         for p in passages:
-            print(format_passage(p))
+            print(format_passage(p, seen))
     return 0
 
 
@@ -262,8 +263,9 @@ def _cmd_turns(qa, args) -> int:
     if args.json:
         _print_json([t.to_dict() for t in turns])
         return 0
+    seen: set[str] = set()
     for t in turns:
-        print(f"[{t.transcript_id} #{t.number}] {_who(t.speaker_name, t.speaker_role)}:")
+        print(f"[{t.transcript_id} #{t.number}] {_who(t.speaker_name, t.speaker_role, seen)}:")
         print(textwrap.indent(_wrap(t.text), "    "))
     return 0
 
@@ -306,7 +308,13 @@ def _cmd_parse(args) -> int:
 # ---------------------------------------------------------------------- formatting
 
 
-def _who(name: str, role: str | None) -> str:
+def _who(name: str, role: str | None, seen: set[str] | None = None) -> str:
+    """Name (role); with `seen`, the role only the first time the name is printed: a
+    130-character office repeated on every passage buries the words."""
+    if seen is not None:
+        if name in seen:
+            role = None
+        seen.add(name)
     return f"{name} ({role})" if role else name
 
 
@@ -321,7 +329,7 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
 
 
-def format_passage(p: Passage) -> str:
+def format_passage(p: Passage, seen: set[str] | None = None) -> str:
     """A ranked passage: who, where, and its words; the turns of a passage that is one
     speaker's run of turns are set apart by a blank line. A long turn is cut to whole
     paragraphs around its answer span, as in the app (`render.excerpt_bounds`); `transcript-qa
@@ -338,12 +346,14 @@ def format_passage(p: Passage) -> str:
         text = "\n\n".join(_wrap(x.text) for x in p.run)
     first = p.run[0]  # a run of turns: where it starts
     when = f" at {fmt_time(first.start)}" if first.start is not None else ""
-    return f"{head}\n   {_who(t.speaker_name, t.speaker_role)}, {turn_label(p.run)}{when}: " + (
+    who = _who(t.speaker_name, t.speaker_role, seen)
+    return f"{head}\n   {who}, {turn_label(p.run)}{when}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
 
 
 def format_answer(a) -> str:
     lines = []
+    seen: set[str] = set()
     if a.abstained:
         lines.append("The transcripts do not answer this question. Closest passages:")
     else:
@@ -354,11 +364,11 @@ def format_answer(a) -> str:
 
             lines.append(f"  Note: {lacking_message(a.lacks)}")
         when = f" at {fmt_time(t.start)}" if t.start is not None else ""
-        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role)}, turn {t.number}{when}, "
+        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role, seen)}, turn {t.number}{when}, "
                      f"{a.cited.transcript_title}")
         lines.append("")
         lines.append("Cited passages:")
-    lines += [format_passage(p) for p in a.passages]
+    lines += [format_passage(p, seen) for p in a.passages]
     return "\n".join(lines)
 
 
