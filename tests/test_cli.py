@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,28 @@ def test_batch_from_stdin_with_a_bad_line(dirs, capsys, monkeypatch):
     rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert rows[0]["id"] == 7 and rows[0]["passages"]
     assert rows[1]["line"] == 2 and "invalid JSON" in rows[1]["error"]
+
+
+def test_a_stdin_line_that_is_not_utf8_is_an_error_row_not_an_answer(dirs, capsys,
+                                                                      monkeypatch):
+    import io
+
+    raw = '{"question": "Vienna"}\n'.encode() + "\u00e9t\u00e9\n".encode("latin-1")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
+    assert cli.main([*dirs, "ask", "--batch", "-"]) == 1
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rows[0]["passages"] and rows[1] == {
+        "line": 2, "error": "this line is not UTF-8 text: send questions as UTF-8"}
+
+
+def test_an_answer_from_a_timestamped_transcript_prints_its_time(tmp_path, encoder, capsys):
+    qa = make_qa(tmp_path, [Path(__file__).parent / "fixtures" / "interview.srt"], encoder)
+    qa.build_index()
+    args = ["--transcripts", str(qa.cfg.transcripts_dir), "--index", str(qa.cfg.index_dir)]
+    assert cli.main([*args, "ask", "What are tide pools?"]) == 0
+    out = capsys.readouterr().out
+    answer_line = next(x for x in out.splitlines() if x.startswith("  -- "))
+    assert re.search(r", turn \d+ at \d+:\d\d, ", answer_line), answer_line
 
 
 def test_turns_and_transcripts_commands(dirs, capsys):

@@ -185,6 +185,7 @@ def test_times_format():
     assert render.fmt_time(5.9) == "0:05"
     assert render.fmt_time(125) == "2:05"
     assert render.fmt_time(3725) == "1:02:05"
+    assert render.fmt_time(-4.0) == "-0:04"  # a countdown stamp (Spacelog `-00:00:00:04`)
 
 
 def test_only_known_classes_reach_the_page():

@@ -188,15 +188,26 @@ def _cmd_search(qa, args) -> int:
     return 0
 
 
+_NOT_UTF8 = "\0not-utf8"  # a stdin line that did not decode; `_batch_item` refuses it
+
+
 def _batch_lines(source: str) -> Iterator[str]:
-    if source == "-":
-        yield from sys.stdin
+    if source == "-":  # streamed, so a pipe gets answers as lines arrive: checked line by line
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # a text stream already (tests, embedding callers)
+            yield from sys.stdin
+            return
+        for line in raw:
+            try:
+                yield line.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                yield _NOT_UTF8
         return
     path = Path(source)
     if not path.is_file():
         raise TranscriptQAError(f"Batch file {source} does not exist.")
     try:  # checked whole before the first answer: a bad file yields no half-done output
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         text = "\0"
     if "\0" in text:
@@ -206,6 +217,8 @@ def _batch_lines(source: str) -> Iterator[str]:
 
 
 def _batch_item(line: str) -> dict[str, Any]:
+    if line == _NOT_UTF8:
+        raise TranscriptQAError("this line is not UTF-8 text: send questions as UTF-8")
     text = line.strip()
     if not text.startswith("{"):
         return {"question": text}
@@ -352,6 +365,8 @@ def format_passage(p: Passage, seen: set[str] | None = None) -> str:
 
 
 def format_answer(a) -> str:
+    from .render import fmt_time
+
     lines = []
     seen: set[str] = set()
     if a.abstained:

@@ -30,11 +30,13 @@ def esc(text: object) -> str:
 
 
 def fmt_time(seconds: float | None) -> str:
+    """m:ss, or h:mm:ss; a countdown stamp before zero (Spacelog's `-00:00:00:04`) keeps its
+    sign: floor division of a negative gave -1:59:56."""
     if seconds is None:
         return ""
-    s = int(seconds)
+    sign, s = ("-" if seconds < 0 else ""), int(abs(seconds))
     h, m, s = s // 3600, s // 60 % 60, s % 60
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return sign + (f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}")
 
 
 class Colours:
