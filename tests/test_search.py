@@ -3,9 +3,11 @@ survive fusion, typos are corrected, named speakers are boosted, and an intervie
 restated question does not outrank its answer."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import QMSUM_DEV, make_qa
+from conftest import QMSUM_DEV, SEED, make_qa
 from transcript_qa.lexicon import corrections, keywords
 from transcript_qa.search import Ranking, Searcher
 
@@ -322,6 +324,20 @@ def test_named_speaker_is_boosted(seed_qa):
     assert named[0].turn.speaker == "MR. MCCORMACK"
     assert named[0].scores["speaker_named"] == 1.0
     assert all(p.scores["speaker_named"] == 0.0 for p in plain)
+
+
+def test_a_named_speakers_turns_survive_a_crowded_first_stage(tmp_path, encoder):
+    """Beside a launch commentary full of short "Pilot reports..." turns (and a press
+    briefing), BM25 and the cascade's first cut favour those; Lagon's turn on the annual
+    report is still ranked with his name's boost, and first."""
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    others = sorted((bench / "mr3" / "transcripts").glob("*.txt")) + sorted(
+        (bench / "briefing" / "transcripts").glob("*.md"))
+    assert len(others) == 2
+    qa = make_qa(tmp_path, [SEED, *others], encoder)
+    qa.build_index()
+    ps = qa.search("What did Lagon say about the report?", k=3)
+    assert ps[0].turn.speaker == "AMBASSADOR LAGON" and "annual report" in ps[0].turn.text
 
 
 def test_a_misspelt_speaker_is_found_respelt(seed_qa):

@@ -661,6 +661,17 @@ class Index:
                 out[(r[0], r[1])] = _turn(r)
         return out
 
+    def turn_speakers(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """(transcript_id, number) -> speaker label, without loading the turns' text."""
+        out: dict[tuple[str, int], str] = {}
+        for tid, chunk, marks in _by_transcript(keys):
+            for number, label in self.db.execute(
+                f"SELECT number, speaker FROM turns WHERE transcript_id = ? AND number IN ({marks})",
+                [tid, *chunk],
+            ):
+                out[(tid, number)] = label
+        return out
+
     def speakers(self, transcript_ids: tuple[str, ...] = ()) -> list[tuple[str, str, str | None]]:
         """Distinct (label, name, role) of the given transcripts (all when empty), cached."""
         cache = getattr(self, "_speakers", None)

@@ -624,7 +624,14 @@ class Searcher:
         # Cascade: sentence-level features only for the turns the first stage ranks highest by
         # its fused score or its cosine (`rerank_depth`; same dev-set figures as scoring all).
         if r.rerank_depth and len(turn_unit) > r.rerank_depth:
-            by_fused = sorted(turn_unit, key=lambda t: -turn_unit[t]["fused"])
+            # ... with the named speaker's boost, as the final score has it: "What did Lagon
+            # say about the report?" beside a launch commentary whose short "Pilot reports..."
+            # turns fill the first stage would lose Lagon's turns before they are boosted.
+            lift = dict.fromkeys(turn_unit, 0.0)
+            if q.speakers and r.speakers:
+                for key, label in self.index.turn_speakers(list(turn_unit)).items():
+                    lift[key] = SPEAKER_BOOST * (label in q.speakers)
+            by_fused = sorted(turn_unit, key=lambda t: -(turn_unit[t]["fused"] + lift[t]))
             by_cos = sorted(turn_unit, key=lambda t: -turn_unit[t]["unit_cos"])
             keep = dict.fromkeys(by_fused[: r.rerank_depth] + by_cos[: r.rerank_depth // 2])
             # A kept question turn keeps the answer turn after it (question hand-off).
