@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -232,7 +233,11 @@ def export_onnx(spec: str, out: Path) -> Path:
     tmp.mkdir(parents=True)
     ids = torch.ones(2, 8, dtype=torch.long)
     dyn = {n: {0: "batch", 1: "seq"} for n in ("input_ids", "attention_mask", "token_type_ids")}
-    with torch.no_grad():
+    # The exporter's tracer warnings (a tensor read as a bool, advanced indexing) are about
+    # shapes this export declares as dynamic axes (tests/test_embed.py checks the exported
+    # vectors against the torch model's). Shown on a user's first run they only alarm.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         dim = int(Pooled(model)(ids, ids, torch.zeros_like(ids)).shape[1])
         torch.onnx.export(
             Pooled(model), (ids, ids, torch.zeros_like(ids)), str(tmp / "model.onnx"),
