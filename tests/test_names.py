@@ -167,3 +167,20 @@ def test_speaker_filter_takes_the_name_as_said(welsh_qa):
     assert ps and {p.turn.speaker for p in ps} == {"Kirsty Williams AM"}
     with pytest.raises(TranscriptQAError, match="known speakers"):
         welsh_qa.search("universities", k=10, speaker="Morgan")  # two Morgans: ambiguous
+
+
+def test_a_filter_takes_a_name_as_typed_hyphen_or_misspelling_aside(seed_qa):
+    """A filter is typed, not picked: "Sean Mc Cormack" and a misspelt full name still name
+    one person; a name nobody is near stays an error."""
+    assert seed_qa.resolve_speaker("Sean Mc-Cormack") == "Sean McCormack"
+    assert seed_qa.resolve_speaker("Mark Lagn") == "Mark P. Lagon"
+    with pytest.raises(TranscriptQAError, match="Unknown speaker"):
+        seed_qa.resolve_speaker("Mark Twain")
+
+
+def test_a_transcript_filter_takes_its_file_name_or_title(seed_qa):
+    tid = "state-dept-podcast-trafficking-in-persons"
+    for typed in (tid, f"{tid}.txt", "policy podcast: trafficking in persons"):
+        assert seed_qa.search("Mexico", k=1, transcript=typed)[0].turn.transcript_id == tid
+    with pytest.raises(TranscriptQAError, match="Unknown transcript"):
+        seed_qa.search("Mexico", k=1, transcript="Policy Podcast")

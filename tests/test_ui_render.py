@@ -178,6 +178,17 @@ def test_transcript_view_counts_filters_and_marks_matches():
     assert "<mark>FERRY runs\n\nevery</mark>" in filtered
     assert 'id="turn-2"' in filtered and "tqa-target" in filtered
     assert "No turns match" in render.transcript_html("Talk", [], 2, query="zebra")
+    # typed with a straight apostrophe, found curly (and the other way round)
+    curly = [turn(3, "We don’t know; it’s “late”.")]
+    assert "<mark>don’t</mark>" in render.transcript_html("Talk", curly, 3, query="don't")
+    assert "<mark>“late”</mark>" in render.transcript_html("Talk", curly, 3, query='"late"')
+
+
+def test_find_keeps_the_turns_holding_the_words_quotes_and_case_aside(seed_qa):
+    straight = {t.number for t in seed_qa.turns(contains="THEY'RE")}
+    curly = {t.number for t in seed_qa.turns(contains="they’re")}
+    assert straight == curly and len(straight) >= 4  # 3 turns type "they're", 2 "they’re"
+    assert any("they’re" in t.text for t in seed_qa.turns(contains="they're"))
 
 
 def test_times_format():

@@ -259,3 +259,13 @@ def test_the_outcome_says_added_then_replaced_then_unchanged(tmp_path, encoder):
 
     notice, saved = confirm_upload(qa, path, "town-hall.txt", True, p.sha256)
     assert "nothing changed" in notice and "Replaced" not in notice and "Added" not in notice
+
+
+def test_the_python_api_takes_a_files_text_as_well_as_its_bytes(tmp_path):
+    qa = make_qa(tmp_path, [])
+    text = TOWN_HALL.decode("utf-8")
+    assert qa.preview_upload(text, "talk.txt").sha256 == qa.preview_upload(TOWN_HALL,
+                                                                           "talk.txt").sha256
+    with pytest.raises(TranscriptQAError, match="not a list"):
+        qa.preview_upload([TOWN_HALL], "talk.txt")
+    assert listing(qa.cfg.transcripts_dir) == []

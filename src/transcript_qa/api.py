@@ -80,7 +80,8 @@ class TranscriptQA:
     def _check_transcripts(self, transcript: str | Iterable[str] | None) -> tuple[str, ...]:
         if not transcript:
             return ()
-        wanted = (transcript,) if isinstance(transcript, str) else tuple(transcript)
+        wanted = tuple(self._transcript_id(t) for t in
+                       ((transcript,) if isinstance(transcript, str) else transcript))
         known = self.index.titles
         unknown = [t for t in wanted if t not in known]
         if unknown:
@@ -89,6 +90,19 @@ class TranscriptQA:
                 f"known: {', '.join(sorted(known)) or 'none (index is empty)'}."
             )
         return wanted
+
+    def _transcript_id(self, typed: str) -> str:
+        """An id as given, or the id of the one transcript whose file name or title this is
+        (case aside): the app's lists show titles, and a file name is what a user dropped."""
+        known = self.index.titles
+        if typed in known:
+            return typed
+        want = " ".join(typed.split()).casefold()
+        hits = {tid for tid, title, path in self.index.db.execute(
+                    "SELECT id, title, path FROM transcripts")
+                if want in (tid.casefold(), Path(path).name.casefold(),
+                            " ".join(title.split()).casefold())}
+        return hits.pop() if len(hits) == 1 else typed
 
     def speakers(self, transcript: str | Iterable[str] | None = None) -> list[dict[str, str]]:
         """Distinct speakers as {label, name, role}, in order of first appearance."""
@@ -115,8 +129,7 @@ class TranscriptQA:
                 return p["name"]
         # `Kirsty Williams` for `Kirsty Williams AM`, `Justin Trudeau`, a surname (names.forms)
         labels = names.matcher(
-            tuple((p["label"], p["name"], p["role"] or None) for p in people)).labels.get(
-            " ".join(want.split()).strip(names.EDGE), frozenset())
+            tuple((p["label"], p["name"], p["role"] or None) for p in people)).lookup(want)
         hits = {p["name"] for p in people if p["label"] in labels}
         if len(hits) == 1:
             return hits.pop()
@@ -202,13 +215,15 @@ class TranscriptQA:
 
     def turns(self, transcript: str | None = None, speaker: str | None = None,
               contains: str | None = None) -> list[Turn]:
-        """Turns in order; `contains` keeps those whose text has it (case-insensitive)."""
+        """Turns in order; `contains` keeps those whose text has it (`lexicon.find_pattern`:
+        case, spacing and curly or straight quotes aside)."""
         ids = self._check_transcripts(transcript)
         name = self.resolve_speaker(speaker, ids or None)
         turns = self.index.turns(ids[0] if ids else None, name)
-        needle = " ".join((contains or "").split()).casefold()
-        return [t for t in turns if needle in " ".join(t.text.split()).casefold()] if needle \
-            else turns
+        from .lexicon import find_pattern
+
+        pattern = find_pattern(contains or "")
+        return [t for t in turns if pattern.search(t.text)] if pattern else turns
 
     def context(self, transcript: str, turn: int, before: int = 1, after: int = 1) -> list[Turn]:
         """The turn with its neighbours, for reading a citation in place."""
@@ -223,11 +238,12 @@ class TranscriptQA:
 
     # ------------------------------------------------------------------ uploads
 
-    def preview_upload(self, data: bytes, name: str):
+    def preview_upload(self, data: bytes | str, name: str):
         """How an uploaded file parses (an `uploads.Preview`), without writing anything."""
         from . import uploads
 
-        return uploads.preview(data, name, self.cfg.transcripts_dir, self.cfg.max_upload_mb)
+        return uploads.preview(_file_bytes(data), name, self.cfg.transcripts_dir,
+                               self.cfg.max_upload_mb)
 
     def transcript_id_of(self, path: Path) -> str:
         """The id the index gives a file in transcripts/ (its stem, or its name when another
@@ -235,15 +251,15 @@ class TranscriptQA:
         return next((f.id for f in index_mod.scan(self.cfg.transcripts_dir)
                      if f.path.name == path.name), path.stem)
 
-    def save_upload(self, data: bytes, name: str, overwrite: bool = False,
+    def save_upload(self, data: bytes | str, name: str, overwrite: bool = False,
                     expect_sha256: str | None = None,
                     progress: index_mod.Progress | None = None,
                     ) -> tuple[Path, index_mod.BuildReport]:
         """Save an upload into transcripts/ and index it now (only it is embedded)."""
         from . import uploads
 
-        path = uploads.save(data, name, self.cfg.transcripts_dir, self.cfg.max_upload_mb,
-                            overwrite, expect_sha256)
+        path = uploads.save(_file_bytes(data), name, self.cfg.transcripts_dir,
+                            self.cfg.max_upload_mb, overwrite, expect_sha256)
         return path, self.build_index(progress)
 
 
@@ -269,3 +285,13 @@ def parse(path: str | Path, fmt: str | None = None):
     from .formats import parse_file
 
     return parse_file(path, fmt)
+
+
+def _file_bytes(data: bytes | str) -> bytes:
+    """A file's bytes; text given to the Python API is saved as UTF-8."""
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise TranscriptQAError(f"An upload is the file's bytes (or its text), not a "
+                            f"{type(data).__name__}.")

@@ -234,3 +234,21 @@ def topic(question: str) -> str:
         if m and keywords(q[m.end():]):
             return q[m.end():]
     return q
+
+
+# Characters a transcript types one way and a user another: "don't" finds "don’t".
+_SAME_CHARS = ("'’‘ʼ`", '"“”', "-‐–—")
+
+
+def find_pattern(text: str) -> re.Pattern[str] | None:
+    """A literal, case-insensitive search for what a user typed into Find: any run of
+    whitespace matches any other, and straight and curly quotes and dashes match each
+    other. None for blank text."""
+    def char(c: str) -> str:
+        group = next((g for g in _SAME_CHARS if c in g), None)
+        return "[" + re.escape(group) + "]" if group else re.escape(c)
+
+    words = text.split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join("".join(map(char, w)) for w in words), re.IGNORECASE)

@@ -148,6 +148,27 @@ class Matcher:
     # of full names (2+ words, 6+ characters) shortest first, and their lengths
     given: dict[str, frozenset[str]]  # a given name ("sean") -> the labels of people so named
 
+    def lookup(self, typed: str) -> frozenset[str]:
+        """The labels a name typed into a filter names: exactly a form, or one with spaces
+        and hyphens as typed ("Jean Pierre" for "Jean-Pierre"), else a full name within
+        FUZZY_MIN ("Mark Lagn")."""
+        from rapidfuzz import fuzz, process
+
+        text = _possessive(_norm(typed))
+        if not text:
+            return frozenset()
+        if text in self.labels:
+            return self.labels[text]
+        same = [f for f in self.labels if _joined(f) == _joined(text)]
+        if same:
+            return frozenset().union(*(self.labels[f] for f in same))
+        if len(text) >= 6 and " " in text:
+            hit = process.extractOne(text, self.near(text), scorer=fuzz.ratio,
+                                     score_cutoff=FUZZY_MIN)
+            if hit:
+                return self.labels[hit[0]]
+        return frozenset()
+
     def near(self, run: str) -> list[str]:
         """Full-name forms with as many words and the same first letter as `run`, long enough
         and short enough to reach FUZZY_MIN with it at all (ratio = 2 x common / total)."""

@@ -11,6 +11,7 @@ import html
 import re
 from typing import Callable, Iterable, Sequence
 
+from .lexicon import find_pattern
 from .model import Answer, Passage, Turn, plural
 
 ContextFn = Callable[[str, int], list[Turn]]  # (transcript, turn) -> the turn with neighbours
@@ -309,8 +310,7 @@ def transcript_html(title: str, turns: list[Turn], total: int, query: str = "",
         f'{esc(n)}</span>{f"""<span class="tqa-role">{esc(r)}</span>""" if r else ""}</li>'
         for n, r in speakers
     )
-    words = query.split()
-    pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE) if words else None
+    pattern = find_pattern(query)
     shown = len(turns)
     count = plural(total, "turn") if shown == total else f"{shown} of {total} turns"
     rows = []
