@@ -48,6 +48,7 @@ SYSTEMS = {
     "full": FULL,
     "full-learned-reranker": replace(FULL, rescore="learned"),
     "full-no-typos": replace(FULL, typos=False),
+    "full-no-joins": replace(FULL, joins=False),
     "full-no-speakers": replace(FULL, speakers=False),
     "full-no-handoff": replace(FULL, question_handoff=False),
     "full-no-cut-handoff": replace(FULL, cut_handoff=False),

@@ -326,6 +326,28 @@ def test_named_speaker_is_boosted(seed_qa):
     assert all(p.scores["speaker_named"] == 0.0 for p in plain)
 
 
+def test_a_word_pair_finds_its_joined_form(tmp_path, encoder):
+    """"lift off" is "Liftoff" in the launch commentary: BM25 looks for the joined word the
+    index has, so the liftoff call is found (and not without the join)."""
+    from dataclasses import replace
+
+    from transcript_qa.lexicon import joined_forms
+
+    index_df = {"liftoff": 2, "handbook": 1, "setup": 3}
+    df = lambda ws: {w: index_df[w] for w in ws if w in index_df}  # noqa: E731
+    assert joined_forms("When did the rocket lift-off?", df) == {"lift": ["liftoff"]}
+    assert joined_forms("What does the hand book say?", df) == {"hand": ["handbook"]}
+    assert joined_forms("How was it set up?", df) == {}  # "setup": too short to trust
+    assert joined_forms("What did they go on about?", df) == {}
+    mr3 = Path(__file__).resolve().parents[1] / "bench" / "mr3" / "transcripts"
+    qa = make_qa(tmp_path, sorted(mr3.glob("*.txt")), encoder)
+    qa.build_index()
+    question = "What time did the spacecraft lift off?"
+    assert "Liftoff at 34 minutes" in qa.search(question, k=1)[0].turn.text
+    qa.ranking = replace(Ranking(), joins=False)
+    assert "Liftoff" not in qa.search(question, k=1)[0].turn.text
+
+
 def test_a_named_speakers_turns_survive_a_crowded_first_stage(tmp_path, encoder):
     """Beside a launch commentary full of short "Pilot reports..." turns (and a press
     briefing), BM25 and the cascade's first cut favour those; Lagon's turn on the annual

@@ -7,7 +7,9 @@ spellings join the BM25 query beside it ("goverment" -> "government", "labour" -
 Short words are never corrected (too many near neighbours), nor are numbers. The exception
 is a misspelt question word where one stands (`respell_asking`: "wich", "how mnay"), since
 the question's kind (`answer.question_type`) is read from it.
-Not handled: split or joined words ("web site" / "website"), phonetic misspellings far in
+A pair of words also finds the word they make joined, where the index has it ("lift off" ->
+"liftoff": `joined_forms`). Not handled: a joined word in the question for a pair in the
+transcript ("website" / "web site"), phonetic misspellings far in
 edit distance.
 """
 from __future__ import annotations
@@ -159,6 +161,31 @@ def corrections(
             close = [h[0] for h in hits if h[1] == best]
             freq = known(close)
             out[t] = sorted(close, key=lambda w: -freq.get(w, 0))[:limit]
+    return out
+
+
+JOIN_MIN_LEN = 6  # a joined form shorter than this is too often another word ("a" + "go")
+
+
+def joined_forms(text: str, known: Callable[[list[str]], dict[str, int]]) -> dict[str, list[str]]:
+    """Content word -> the word it makes with its neighbour, where the index has that word:
+    "lift off" (or "lift-off") is "Liftoff" in a launch commentary, "hand book" "handbook". The
+    joined form is an alternative spelling of the pair's first content word, as a typo
+    correction is of its word. Both parts must be words of 2+ letters, not numbers."""
+    toks = words(text)
+    content = set(keywords(text))
+    pairs = {}
+    for a, b in zip(toks, toks[1:]):
+        if (len(a) >= 2 and len(b) >= 2 and len(a + b) >= JOIN_MIN_LEN and a.isalpha()
+                and b.isalpha() and (a in content or b in content)):
+            pairs.setdefault(a + b, a if a in content else b)
+    if not pairs:
+        return {}
+    have = known(list(pairs))
+    out: dict[str, list[str]] = {}
+    for joined, word in pairs.items():
+        if have.get(joined):
+            out.setdefault(word, []).append(joined)
     return out
 
 

@@ -34,6 +34,7 @@ from .errors import TranscriptQAError
 from .formats.labels import REPORTER
 from .index import Index
 from .lexicon import (CLASHING, OPINION, WORD, acronyms, corrections, is_keyword_search,
+                      joined_forms,
                       keywords, respell_asking, split_exclusion, stem, topic, undot)
 from .model import Passage, Turn
 
@@ -101,6 +102,7 @@ class Ranking:
     # "learned": the listwise reranker (rerank.py); "none": the fused first-stage score only.
     rescore: str = "sentence"
     typos: bool = True
+    joins: bool = True  # "lift off" also finds "liftoff" (lexicon.joined_forms)
     speakers: bool = True
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
     # A cut-off sentence is answered where it goes on (`_complete`, `_best_fragment_first`).
@@ -212,7 +214,8 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     # "???" has no words to ground either: it is topical
     topical = any(w not in OPINION for w in kw) or not named
     kw = kw or list(dict.fromkeys(keywords(question)))
-    groups_w = [[w] + fixes.get(w, []) for w in kw]
+    joins = joined_forms(text, index.document_frequency) if ranking.joins else {}
+    groups_w = [[w] + fixes.get(w, []) + joins.get(w, []) for w in kw]
     stems = [list(dict.fromkeys(stem(g))) for g in groups_w]
     df = index.document_frequency([w for g in groups_w for w in g])
     n = max(index.n_units, 1)
