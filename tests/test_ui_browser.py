@@ -27,6 +27,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage"]
 SCREENSHOT = ROOT / "docs" / "screenshot-answer.png"
+BRIEFING = ROOT / "bench" / "briefing" / "transcripts" / "wh_press_briefing_2023-11-30.md"
 QUESTION = "How much money has the government spent on programs?"
 SEED_TITLE = "Policy Podcast: Trafficking in Persons"
 TIMEOUT = 60_000  # ms; a loaded CI machine can be slow, a passing run is not
@@ -458,6 +459,52 @@ def test_a_long_turn_shows_an_excerpt_around_the_answer(page, tmp_path):
     cited.get_by_text("Show the excerpt").click()
     excerpt.wait_for()
     assert full.is_hidden()
+
+
+IN_VIEW = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= innerHeight; }"""
+# Where an element sits against the viewport once smooth scrolling has stopped.
+SETTLED_BOX = """async (sel) => {
+  let y = -1;
+  while (y !== window.scrollY) { y = window.scrollY; await new Promise(r => setTimeout(r, 250)); }
+  const r = document.querySelector(sel).getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, height: innerHeight};
+}"""
+
+
+def test_a_citation_into_a_long_turn_marks_its_span_in_browse_and_scrolls_to_it(page, tmp_path):
+    """Kirby's 8,000-character turn 12 is taller than the screen: centring it showed unrelated
+    text mid-turn, the quoted sentence unmarked. Now the sentence is marked and in view, from
+    the answer's link and from another passage's link alike."""
+    add_transcript(page, tmp_path / BRIEFING.name, BRIEFING.read_text(encoding="utf-8"))
+    page.get_by_role("tab", name="Ask").click()
+    pick(page, "tqa-ask-transcript", re.compile(r"^Press Briefing by Press Secretary"))
+    card = ask(page, "What did Kirby say about the hostages?")
+    quote = "two hostages had made their way back"
+    assert quote in card.locator(".tqa-answer-text").inner_text()
+    card.locator(".tqa-cite a.tqa-goto").click()
+    target = page.locator("#tqa-browse .tqa-turn.tqa-target")
+    target.wait_for()
+    assert target.get_attribute("id") == "turn-12"
+    span = target.locator("mark.tqa-span")
+    assert span.count() == 1 and quote in span.inner_text()
+    page.wait_for_function(IN_VIEW, arg="#tqa-browse .tqa-target mark.tqa-span")
+    box = page.evaluate(SETTLED_BOX, "#tqa-browse .tqa-target mark.tqa-span")
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+    assert target.bounding_box()["height"] > 2 * box["height"]  # the turn itself cannot fit
+
+    # Another passage's link carries its own sentence the same way.
+    page.get_by_role("tab", name="Ask").click()
+    other = page.locator("#tqa-result article.tqa-passage").first
+    number = other.get_attribute("data-turn")
+    marked = other.locator(".tqa-body mark").first.inner_text()
+    other.locator(":scope > .tqa-where a.tqa-goto").click()
+    target = page.locator(f"#tqa-browse .tqa-turn.tqa-target#turn-{number}")
+    target.wait_for()
+    assert target.locator("mark.tqa-span").inner_text() == marked
+    page.wait_for_function(IN_VIEW, arg="#tqa-browse .tqa-target mark.tqa-span")
+    box = page.evaluate(SETTLED_BOX, "#tqa-browse .tqa-target mark.tqa-span")
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], box
 
 
 def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(

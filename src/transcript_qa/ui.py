@@ -145,14 +145,14 @@ def build(qa, startup: Startup):
         return qa.context(transcript, turn, before=1, after=1)
 
     def browse_view(transcript: str, speaker: str = ALL, query: str = "",
-                    target: int | None = None) -> str:
+                    target: int | None = None, span: Any = None) -> str:
         if not transcript:
             return render.empty_html("No transcripts are indexed yet: add one in Upload.")
         turns = qa.turns(transcript, speaker or None, contains=query or None)
         total = len(qa.turns(transcript)) if (speaker or query) else len(turns)
         people = {s["name"]: s["role"] or None for s in qa.speakers(transcript)}
         return render.transcript_html(qa.title(transcript), turns, total, query, target,
-                                      palette(), list(people.items()))
+                                      palette(), list(people.items()), span)
 
     def header(extra: str = "") -> str:
         if startup.ready and not startup.error:
@@ -204,12 +204,15 @@ def build(qa, startup: Startup):
         return gr.Dropdown(choices=speakers, value=ALL)
 
     def on_goto(evt: gr.EventData):
-        """A citation was clicked: show its turn in Browse, filters cleared."""
+        """A citation was clicked: show its turn in Browse, filters cleared, the span it
+        quoted marked (the page sent it: transcript_html keeps it only if it fits the turn)."""
         data = getattr(evt, "_data", None) or {}
         transcript, turn = str(data.get("transcript", "")), data.get("turn")
+        span = (data.get("start"), data.get("end"))
         try:
             _, speakers = _choices(qa, transcript)
-            view = browse_view(transcript, target=int(turn) if turn is not None else None)
+            view = browse_view(transcript, target=int(turn) if turn is not None else None,
+                               span=span)
         except (TranscriptQAError, ValueError, TypeError) as exc:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc))
         return (gr.Tabs(selected="browse"), gr.Dropdown(value=transcript),
