@@ -117,6 +117,16 @@ def pick(page, elem_id: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def options(page, elem_id: str) -> list[str]:
+    """The labels a dropdown offers, as a user sees them on opening it."""
+    box = page.locator(f"#{elem_id} input")
+    box.click()
+    page.get_by_role("option").first.wait_for()
+    labels = page.get_by_role("option").all_inner_texts()
+    box.blur()  # closed; Escape leaves it focused, and a click then opens nothing
+    return [x.split("\n")[-1].strip() for x in labels]  # the picked one starts "✓\n"
+
+
 def test_ask_shows_the_answer_with_the_cited_speaker_text(page):
     card = ask(page, QUESTION)
     assert "530 million" in card.locator(".tqa-answer-text").inner_text()
@@ -268,6 +278,29 @@ def test_citation_opens_its_turn_in_browse(page):
         "(() => { const r = document.querySelector('#tqa-browse .tqa-target')"
         ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
     assert page.locator("#tqa-browse .tqa-turn").count() == 42
+
+
+def test_opening_a_transcript_list_and_closing_it_keeps_the_filters(page, app):
+    """The Transcript lists fire on being opened and closed unchanged: that cleared the
+    speaker filter (Ask and Browse) and the words to find (Browse)."""
+    pick(page, "tqa-ask-speaker", "Sean McCormack")
+    assert SEED_TITLE in options(page, "tqa-ask-transcript")
+    page.wait_for_timeout(1000)  # the list's event has been answered
+    assert page.locator("#tqa-ask-speaker input").input_value() == "Sean McCormack"
+
+    page.get_by_role("tab", name="Browse").click()
+    pick(page, "tqa-browse-speaker", "Sean McCormack")
+    page.locator("#tqa-browse-query textarea").press_sequentially("trafficking")
+    expected = len(app[0].turns(speaker="Sean McCormack", contains="trafficking"))
+    count = page.locator("#tqa-browse .tqa-count")
+    assert 0 < expected < 15
+    count.filter(has_text=f"{expected} of 42 turns").wait_for()
+    shown = count.inner_text()
+    assert SEED_TITLE in options(page, "tqa-browse-transcript")
+    page.wait_for_timeout(1000)
+    assert page.locator("#tqa-browse-speaker input").input_value() == "Sean McCormack"
+    assert page.locator("#tqa-browse-query textarea").input_value() == "trafficking"
+    assert count.inner_text() == shown
 
 
 def test_example_questions_and_filters(page, app):

@@ -126,6 +126,12 @@ def _choices(qa, transcript: str = ALL) -> tuple[list, list]:
     return transcripts, [("All speakers", ALL)] + [(n, n) for n in names]
 
 
+def _kept(value: Any, choices: list, default: str = ALL) -> Any:
+    """`value` while the new (label, value) choices still offer it, else `default`: lists
+    refreshed under a user keep what they picked."""
+    return value if any(v == value for _, v in choices) else default
+
+
 def build(qa, startup: Startup):
     """The Blocks app over one TranscriptQA; `startup` reports when its index is ready."""
     import gradio as gr
@@ -148,6 +154,7 @@ def build(qa, startup: Startup):
                     target: int | None = None, span: Any = None) -> str:
         if not transcript:
             return render.empty_html("No transcripts are indexed yet: add one in Upload.")
+        query = query or ""  # an untouched Find box sends None
         turns = qa.turns(transcript, speaker or None, contains=query or None)
         total = len(qa.turns(transcript)) if (speaker or query) else len(turns)
         people = {s["name"]: s["role"] or None for s in qa.speakers(transcript)}
@@ -199,9 +206,11 @@ def build(qa, startup: Startup):
             return render.error_html(f"Something went wrong ({type(exc).__name__}); "
                                      "see the server log.")
 
-    def on_ask_transcript(transcript: str):
+    def on_ask_transcript(transcript: str, speaker: str):
+        """The speakers of the chosen transcript; the picked one kept if it speaks there
+        (the list fires this on being opened and closed unchanged, too)."""
         _, speakers = _choices(qa, transcript)
-        return gr.Dropdown(choices=speakers, value=ALL)
+        return gr.Dropdown(choices=speakers, value=_kept(speaker, speakers))
 
     def on_goto(evt: gr.EventData):
         """A citation was clicked: show its turn in Browse, filters cleared, the span it
@@ -218,12 +227,16 @@ def build(qa, startup: Startup):
         return (gr.Tabs(selected="browse"), gr.Dropdown(value=transcript),
                 gr.Dropdown(choices=speakers, value=ALL), "", view)
 
-    def on_browse_transcript(transcript: str):
+    def on_browse_transcript(transcript: str, speaker: str, query: str):
+        """Show the chosen transcript, with the filters that still apply to it (the list
+        fires this on being opened and closed unchanged, too: that cleared them)."""
         try:
             _, speakers = _choices(qa, transcript)
-            return gr.Dropdown(choices=speakers, value=ALL), "", browse_view(transcript)
+            speaker = _kept(speaker, speakers)
+            return (gr.Dropdown(choices=speakers, value=speaker),
+                    browse_view(transcript, speaker, query))
         except TranscriptQAError as exc:
-            return gr.skip(), gr.skip(), render.error_html(str(exc))
+            return gr.skip(), render.error_html(str(exc))
 
     def on_browse_filter(transcript: str, speaker: str, query: str) -> str:
         try:
@@ -374,11 +387,12 @@ def build(qa, startup: Startup):
         if examples:
             ex.load_input_event.then(on_ask, ask_inputs, result, concurrency_id="qa",
                                      concurrency_limit=QA_CONCURRENCY, **private)
-        ask_transcript.input(on_ask_transcript, ask_transcript, ask_speaker, **private)
+        ask_transcript.input(on_ask_transcript, [ask_transcript, ask_speaker], ask_speaker,
+                             **private)
         result.click(on_goto, None, [tabs, b_transcript, b_speaker, b_query, b_view], **private)
 
-        b_transcript.input(on_browse_transcript, b_transcript, [b_speaker, b_query, b_view],
-                           **private)
+        b_transcript.input(on_browse_transcript, [b_transcript, b_speaker, b_query],
+                           [b_speaker, b_view], **private)
         for trigger in (b_speaker.input, b_query.submit, b_query.input):
             trigger(on_browse_filter, [b_transcript, b_speaker, b_query], b_view,
                     trigger_mode="always_last", show_progress="hidden", **private)
