@@ -435,6 +435,7 @@ def test_transcript_with_markup_renders_as_text(page, tmp_path):
     page.get_by_role("tab", name="Browse").click()
     pick(page, "tqa-browse-transcript", "Hostile Kitchen <script>window.__pwned='title'</script>")
     view = page.locator("#tqa-browse")
+    view.locator("h2", has_text="Hostile Kitchen").wait_for()  # not the view it replaces
     view.locator(".tqa-turn").nth(2).wait_for()
     text = view.inner_text()
     assert "<script>window.__pwned='script'</script>" in text
@@ -538,6 +539,44 @@ def test_a_citation_into_a_long_turn_marks_its_span_in_browse_and_scrolls_to_it(
     page.wait_for_function(IN_VIEW, arg="#tqa-browse .tqa-target mark.tqa-span")
     box = page.evaluate(SETTLED_BOX, "#tqa-browse .tqa-target mark.tqa-span")
     assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+
+
+FERRY = """Ferry Users Meeting
+
+CAPTAIN MBEKI: The new ferry timetable starts in May, with a boat every fifteen minutes.
+
+RESIDENT: Will bicycles be allowed on board?
+
+CAPTAIN MBEKI: Bicycles ride free on every crossing.
+"""
+
+
+def test_a_page_open_before_an_upload_catches_up_without_a_reload(page, app, browser, tmp_path):
+    """Page A, opened first, lists the transcript page B uploads (header, Ask and Browse
+    dropdowns) with no reload, and keeps what its user had picked."""
+    qa, url = app
+    before = len(qa.transcripts())
+    pick(page, "tqa-ask-speaker", "Sean McCormack")
+    assert SEED_TITLE in options(page, "tqa-ask-transcript")
+    assert "Ferry Users Meeting" not in options(page, "tqa-ask-transcript")
+
+    other = browser.new_context(viewport={"width": 1200, "height": 900})
+    b = other.new_page()
+    b.set_default_timeout(TIMEOUT)
+    b.goto(url)
+    b.locator("#tqa-stats", has_text="turns").wait_for()
+    add_transcript(b, tmp_path / "ferry-meeting.txt", FERRY)
+    other.close()
+
+    page.locator("#tqa-stats", has_text=f"{before + 1} transcripts").wait_for()
+    assert "Ferry Users Meeting" in options(page, "tqa-ask-transcript")
+    assert "Captain Mbeki" in options(page, "tqa-ask-speaker")
+    assert page.locator("#tqa-ask-speaker input").input_value() == "Sean McCormack"  # kept
+    page.get_by_role("tab", name="Browse").click()
+    assert "Ferry Users Meeting" in options(page, "tqa-browse-transcript")
+    pick(page, "tqa-browse-transcript", "Ferry Users Meeting")
+    page.locator("#tqa-browse h2", has_text="Ferry Users Meeting").wait_for()
+    assert "Bicycles ride free" in page.locator("#tqa-browse").inner_text()
 
 
 def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(

@@ -23,6 +23,9 @@ from .model import plural
 log = logging.getLogger("transcript_qa")
 
 QA_CONCURRENCY = 2  # ask/search run at most this many at once (CPU-bound on a laptop)
+# Each open page checks this often whether the index changed under it (another page uploaded):
+# one dict comparison on the server, the lists resent only when they did change.
+WATCH_SECONDS = 3.0
 ALL = ""  # dropdown value meaning "no filter"
 EXAMPLES = {  # shown when the bundled transcript is indexed
     "state-dept-podcast-trafficking-in-persons": [
@@ -132,6 +135,15 @@ def _kept(value: Any, choices: list, default: str = ALL) -> Any:
     return value if any(v == value for _, v in choices) else default
 
 
+def _dropdown(choices: list, was: Any, value: Any):
+    """New choices for a list; its value only when it has to change (see `build.lists`)."""
+    import gradio as gr
+
+    if value == was:
+        return gr.Dropdown(choices=choices)
+    return gr.Dropdown(choices=choices, value=value)
+
+
 def build(qa, startup: Startup):
     """The Blocks app over one TranscriptQA; `startup` reports when its index is ready."""
     import gradio as gr
@@ -172,26 +184,54 @@ def build(qa, startup: Startup):
 
     # ------------------------------------------------------------------ handlers
 
+    def lists(seen: dict | None, a_speaker: str = ALL, a_transcript: str = ALL,
+              b_transcript: str = ALL, b_speaker: str = ALL, b_query: str = ""):
+        """Header, banner, the four dropdowns, Browse, and the `qa.contents()` they show.
+
+        Each selection the new lists still offer is kept (and not resent: these values were
+        read when the check was sent, and the user may have picked another since). Browse is
+        redrawn only when its transcript, speaker or that transcript's contents changed: a
+        redraw loses the reader's place.
+        """
+        now = qa.contents()
+        transcripts, _ = _choices(qa)
+        a_transcript_new = _kept(a_transcript, transcripts)
+        _, a_speakers = _choices(qa, a_transcript_new)
+        b_new = _kept(b_transcript, transcripts, transcripts[0][1] if transcripts else ALL)
+        _, b_speakers = _choices(qa, b_new)
+        b_speaker_new = _kept(b_speaker, b_speakers)
+        redraw = (seen is None or (b_new, b_speaker_new) != (b_transcript, b_speaker)
+                  or seen.get(b_new) != now.get(b_new))
+        return (
+            header(), gr.update(value="", visible=False),
+            _dropdown(a_speakers, a_speaker, _kept(a_speaker, a_speakers)),
+            _dropdown([("All transcripts", ALL)] + transcripts, a_transcript, a_transcript_new),
+            _dropdown(transcripts, b_transcript, b_new),
+            _dropdown(b_speakers, b_speaker, b_speaker_new),
+            browse_view(b_new, b_speaker_new, b_query) if redraw else gr.skip(), now,
+        )
+
     def refresh():
         """Fill the lists once the index is ready; until then show build progress."""
         if not startup.ready:
             return (header("indexing…"), gr.update(value=startup.banner(), visible=True),
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.Timer(active=True))
+                    *[gr.skip()] * 6, gr.Timer(active=True))
         if startup.error:
-            return (header(), gr.update(value=startup.banner(), visible=True), gr.skip(),
-                    gr.skip(), gr.skip(), gr.skip(),
-                    render.error_html(startup.error), gr.Timer(active=False))
-        transcripts, speakers = _choices(qa)
-        first = transcripts[0][1] if transcripts else ALL
-        _, first_speakers = _choices(qa, first) if first else ([], speakers)
-        return (
-            header(), gr.update(value="", visible=False),
-            gr.Dropdown(choices=speakers, value=ALL),
-            gr.Dropdown(choices=[("All transcripts", ALL)] + transcripts, value=ALL),
-            gr.Dropdown(choices=transcripts, value=first),
-            gr.Dropdown(choices=first_speakers, value=ALL),
-            browse_view(first), gr.Timer(active=False),
-        )
+            return (header(), gr.update(value=startup.banner(), visible=True),
+                    *[gr.skip()] * 4, render.error_html(startup.error), gr.skip(),
+                    gr.Timer(active=False))
+        return (*lists(None), gr.Timer(active=False))
+
+    def catch_up(seen: dict | None, *picked: str):
+        """Refresh this page's lists when the index changed since it drew them (an upload
+        here or on another page); a check that finds nothing new changes nothing."""
+        if not startup.ready or startup.error or qa.contents() == seen:
+            return (gr.skip(),) * 8
+        try:
+            return lists(seen, *picked)
+        except Exception:  # a background check must not pop an error at the user
+            log.exception("refreshing the lists failed")
+            return (gr.skip(),) * 8
 
     def on_ask(question: str, speaker: str, transcript: str, k: float,
                progress=gr.Progress()) -> str:
@@ -313,6 +353,8 @@ def build(qa, startup: Startup):
         head = html(header(), "tqa-header")
         banner = html(startup.banner(), "tqa-banner", visible=not startup.ready)
         timer = gr.Timer(0.5, active=not startup.ready)
+        watch = gr.Timer(WATCH_SECONDS)
+        drawn = gr.State(None)  # the qa.contents() this page's lists show
         with gr.Tabs(elem_id="tqa-tabs") as tabs:
             with gr.Tab("Ask", id="ask", elem_id="tqa-tab-ask"):
                 with gr.Row(equal_height=True):
@@ -375,10 +417,12 @@ def build(qa, startup: Startup):
 
         # ------------------------------------------------------------------ events
 
-        lists = [head, banner, ask_speaker, ask_transcript, b_transcript, b_speaker, b_view,
-                 timer]
-        demo.load(refresh, None, lists, show_progress="hidden", **private)
-        timer.tick(refresh, None, lists, show_progress="hidden", **private)
+        shown = [head, banner, ask_speaker, ask_transcript, b_transcript, b_speaker, b_view,
+                 drawn]
+        picked = [drawn, ask_speaker, ask_transcript, b_transcript, b_speaker, b_query]
+        demo.load(refresh, None, [*shown, timer], show_progress="hidden", **private)
+        timer.tick(refresh, None, [*shown, timer], show_progress="hidden", **private)
+        watch.tick(catch_up, picked, shown, show_progress="hidden", **private)
 
         ask_inputs = [question, ask_speaker, ask_transcript, k]
         for trigger in (question.submit, ask_btn.click):
@@ -408,7 +452,7 @@ def build(qa, startup: Startup):
         up_confirm.click(on_confirm, [up_file, up_name, up_replace, up_sha],
                          [up_result, up_confirm],
                          concurrency_limit=1, concurrency_id="upload", **private).then(
-            refresh, None, lists, show_progress="hidden", **private)
+            catch_up, picked, shown, show_progress="hidden", **private)
 
         gr.api(api_ask, api_name="ask", concurrency_limit=QA_CONCURRENCY, concurrency_id="qa")
         gr.api(api_search, api_name="search", concurrency_limit=QA_CONCURRENCY,
