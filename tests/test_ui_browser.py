@@ -27,6 +27,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage"]
 SCREENSHOT = ROOT / "docs" / "screenshot-answer.png"
+BRIEFING = ROOT / "bench" / "briefing" / "transcripts" / "wh_press_briefing_2023-11-30.md"
 QUESTION = "How much money has the government spent on programs?"
 SEED_TITLE = "Policy Podcast: Trafficking in Persons"
 TIMEOUT = 60_000  # ms; a loaded CI machine can be slow, a passing run is not
@@ -114,6 +115,16 @@ def ask(page, question: str):
 def pick(page, elem_id: str, option: str) -> None:
     page.locator(f"#{elem_id} input").click()
     page.get_by_role("option", name=option, exact=True).click()
+
+
+def options(page, elem_id: str) -> list[str]:
+    """The labels a dropdown offers, as a user sees them on opening it."""
+    box = page.locator(f"#{elem_id} input")
+    box.click()
+    page.get_by_role("option").first.wait_for()
+    labels = page.get_by_role("option").all_inner_texts()
+    box.blur()  # closed; Escape leaves it focused, and a click then opens nothing
+    return [x.split("\n")[-1].strip() for x in labels]  # the picked one starts "✓\n"
 
 
 def test_ask_shows_the_answer_with_the_cited_speaker_text(page):
@@ -269,6 +280,29 @@ def test_citation_opens_its_turn_in_browse(page):
     assert page.locator("#tqa-browse .tqa-turn").count() == 42
 
 
+def test_opening_a_transcript_list_and_closing_it_keeps_the_filters(page, app):
+    """The Transcript lists fire on being opened and closed unchanged: that cleared the
+    speaker filter (Ask and Browse) and the words to find (Browse)."""
+    pick(page, "tqa-ask-speaker", "Sean McCormack")
+    assert SEED_TITLE in options(page, "tqa-ask-transcript")
+    page.wait_for_timeout(1000)  # the list's event has been answered
+    assert page.locator("#tqa-ask-speaker input").input_value() == "Sean McCormack"
+
+    page.get_by_role("tab", name="Browse").click()
+    pick(page, "tqa-browse-speaker", "Sean McCormack")
+    page.locator("#tqa-browse-query textarea").press_sequentially("trafficking")
+    expected = len(app[0].turns(speaker="Sean McCormack", contains="trafficking"))
+    count = page.locator("#tqa-browse .tqa-count")
+    assert 0 < expected < 15
+    count.filter(has_text=f"{expected} of 42 turns").wait_for()
+    shown = count.inner_text()
+    assert SEED_TITLE in options(page, "tqa-browse-transcript")
+    page.wait_for_timeout(1000)
+    assert page.locator("#tqa-browse-speaker input").input_value() == "Sean McCormack"
+    assert page.locator("#tqa-browse-query textarea").input_value() == "trafficking"
+    assert count.inner_text() == shown
+
+
 def test_example_questions_and_filters(page, app):
     qa, _ = app
     page.locator("#tqa-examples").get_by_text("What is a T visa?").click()  # fills and asks
@@ -401,6 +435,7 @@ def test_transcript_with_markup_renders_as_text(page, tmp_path):
     page.get_by_role("tab", name="Browse").click()
     pick(page, "tqa-browse-transcript", "Hostile Kitchen <script>window.__pwned='title'</script>")
     view = page.locator("#tqa-browse")
+    view.locator("h2", has_text="Hostile Kitchen").wait_for()  # not the view it replaces
     view.locator(".tqa-turn").nth(2).wait_for()
     text = view.inner_text()
     assert "<script>window.__pwned='script'</script>" in text
@@ -458,6 +493,90 @@ def test_a_long_turn_shows_an_excerpt_around_the_answer(page, tmp_path):
     cited.get_by_text("Show the excerpt").click()
     excerpt.wait_for()
     assert full.is_hidden()
+
+
+IN_VIEW = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= innerHeight; }"""
+# Where an element sits against the viewport once smooth scrolling has stopped.
+SETTLED_BOX = """async (sel) => {
+  let y = -1;
+  while (y !== window.scrollY) { y = window.scrollY; await new Promise(r => setTimeout(r, 250)); }
+  const r = document.querySelector(sel).getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, height: innerHeight};
+}"""
+
+
+def test_a_citation_into_a_long_turn_marks_its_span_in_browse_and_scrolls_to_it(page, tmp_path):
+    """Kirby's 8,000-character turn 12 is taller than the screen: centring it showed unrelated
+    text mid-turn, the quoted sentence unmarked. Now the sentence is marked and in view, from
+    the answer's link and from another passage's link alike."""
+    add_transcript(page, tmp_path / BRIEFING.name, BRIEFING.read_text(encoding="utf-8"))
+    page.get_by_role("tab", name="Ask").click()
+    pick(page, "tqa-ask-transcript", re.compile(r"^Press Briefing by Press Secretary"))
+    card = ask(page, "What did Kirby say about the hostages?")
+    quote = "two hostages had made their way back"
+    assert quote in card.locator(".tqa-answer-text").inner_text()
+    card.locator(".tqa-cite a.tqa-goto").click()
+    target = page.locator("#tqa-browse .tqa-turn.tqa-target")
+    target.wait_for()
+    assert target.get_attribute("id") == "turn-12"
+    span = target.locator("mark.tqa-span")
+    assert span.count() == 1 and quote in span.inner_text()
+    page.wait_for_function(IN_VIEW, arg="#tqa-browse .tqa-target mark.tqa-span")
+    box = page.evaluate(SETTLED_BOX, "#tqa-browse .tqa-target mark.tqa-span")
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+    assert target.bounding_box()["height"] > 2 * box["height"]  # the turn itself cannot fit
+
+    # Another passage's link carries its own sentence the same way.
+    page.get_by_role("tab", name="Ask").click()
+    other = page.locator("#tqa-result article.tqa-passage").first
+    number = other.get_attribute("data-turn")
+    marked = other.locator(".tqa-body mark").first.inner_text()
+    other.locator(":scope > .tqa-where a.tqa-goto").click()
+    target = page.locator(f"#tqa-browse .tqa-turn.tqa-target#turn-{number}")
+    target.wait_for()
+    assert target.locator("mark.tqa-span").inner_text() == marked
+    page.wait_for_function(IN_VIEW, arg="#tqa-browse .tqa-target mark.tqa-span")
+    box = page.evaluate(SETTLED_BOX, "#tqa-browse .tqa-target mark.tqa-span")
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+
+
+FERRY = """Ferry Users Meeting
+
+CAPTAIN MBEKI: The new ferry timetable starts in May, with a boat every fifteen minutes.
+
+RESIDENT: Will bicycles be allowed on board?
+
+CAPTAIN MBEKI: Bicycles ride free on every crossing.
+"""
+
+
+def test_a_page_open_before_an_upload_catches_up_without_a_reload(page, app, browser, tmp_path):
+    """Page A, opened first, lists the transcript page B uploads (header, Ask and Browse
+    dropdowns) with no reload, and keeps what its user had picked."""
+    qa, url = app
+    before = len(qa.transcripts())
+    pick(page, "tqa-ask-speaker", "Sean McCormack")
+    assert SEED_TITLE in options(page, "tqa-ask-transcript")
+    assert "Ferry Users Meeting" not in options(page, "tqa-ask-transcript")
+
+    other = browser.new_context(viewport={"width": 1200, "height": 900})
+    b = other.new_page()
+    b.set_default_timeout(TIMEOUT)
+    b.goto(url)
+    b.locator("#tqa-stats", has_text="turns").wait_for()
+    add_transcript(b, tmp_path / "ferry-meeting.txt", FERRY)
+    other.close()
+
+    page.locator("#tqa-stats", has_text=f"{before + 1} transcripts").wait_for()
+    assert "Ferry Users Meeting" in options(page, "tqa-ask-transcript")
+    assert "Captain Mbeki" in options(page, "tqa-ask-speaker")
+    assert page.locator("#tqa-ask-speaker input").input_value() == "Sean McCormack"  # kept
+    page.get_by_role("tab", name="Browse").click()
+    assert "Ferry Users Meeting" in options(page, "tqa-browse-transcript")
+    pick(page, "tqa-browse-transcript", "Ferry Users Meeting")
+    page.locator("#tqa-browse h2", has_text="Ferry Users Meeting").wait_for()
+    assert "Bicycles ride free" in page.locator("#tqa-browse").inner_text()
 
 
 def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(

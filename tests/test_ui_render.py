@@ -184,6 +184,42 @@ def test_transcript_view_counts_filters_and_marks_matches():
     assert "<mark>“late”</mark>" in render.transcript_html("Talk", curly, 3, query='"late"')
 
 
+def test_citation_links_carry_their_span_and_browse_marks_it_in_the_target_turn():
+    """A citation opens Browse on its turn with the quoted span marked there (a long turn
+    centred showed unrelated text); the span rides on the link, and what comes back from the
+    page is only used when it is two ints inside the target turn's text."""
+    text = "Opening words. Two hostages had made their way back. Closing words."
+    s, e = text.index("Two"), text.index(" Closing")
+    cited = Passage(turn=turn(12, text), score=0.9, rank=1, span_start=s, span_end=e)
+    other_text = "Something first. The other matching sentence. And more."
+    os_, oe = other_text.index("The other"), other_text.index(" And")
+    other = Passage(turn=turn(20, other_text), score=0.5, rank=2, span_start=os_, span_end=oe)
+    low = Passage(turn=turn(30, other_text), score=0.1, rank=3, span_start=os_, span_end=oe,
+                  low_confidence=True)
+    a = Answer(question="q", passages=[cited, other, low], cited=cited, text=text[s:e],
+               span_start=s, span_end=e)
+    links = re.findall(r'<a class="tqa-goto"[^>]*>', render.answer_html(a))
+    assert f'data-turn="12" data-start="{s}" data-end="{e}"' in links[0]
+    assert f'data-turn="20" data-start="{os_}" data-end="{oe}"' in links[1]
+    assert "data-start" not in links[2]  # a low-confidence match marks no sentence
+
+    turns = [turn(11, text), turn(12, text)]
+    view = render.transcript_html("Briefing", turns, 2, target=12, span=(s, e))
+    assert view.count('<mark class="tqa-span">') == 1
+    target = view[view.index('id="turn-12"'):]
+    assert f'Opening words. <mark class="tqa-span">{text[s:e]}</mark> Closing words.' in target
+    # marked over a Find match it overlaps, beside one it does not
+    found = render.transcript_html("Briefing", turns[1:], 2, "words", 12, span=(s, e))
+    assert found.count('<mark class="tqa-span">') == 1 and found.count("<mark>words</mark>") == 2
+    found = render.transcript_html("Briefing", turns[1:], 2, "hostages", 12, span=(s, e))
+    assert "<mark>hostages</mark>" not in found and '<mark class="tqa-span">Two' in found
+    for bad in [None, ("15", "52"), (True, 5), (15.0, 52.0), (52, 15), (5, 5), (-1, 5),
+                (0, len(text) + 1), (1, 2, 3), "15-52", {"start": 15}]:
+        view = render.transcript_html("Briefing", turns, 2, target=12, span=bad)
+        assert "tqa-span" not in view and "tqa-target" in view, bad
+    assert render.valid_span(text, [s, e]) == (s, e)  # as JSON sends a pair
+
+
 def test_find_keeps_the_turns_holding_the_words_quotes_and_case_aside(seed_qa):
     straight = {t.number for t in seed_qa.turns(contains="THEY'RE")}
     curly = {t.number for t in seed_qa.turns(contains="they’re")}
@@ -208,6 +244,7 @@ def test_only_known_classes_reach_the_page():
                                   span_start=0, span_end=5), lambda *_: [t, turn(2, "x")]),
         render.answer_html(Answer(question="q", passages=[p], abstained=True)),
         render.transcript_html("T", [t], 1, speakers=[("Host", "Role")]),
+        render.transcript_html("T", [t], 1, target=1, span=(0, 4)),
         render.status_html("m", 1, 2), render.status_html("m", error=True),
         render.error_html("e"), render.notice_html("n"), render.empty_html("x"),
         render.answer_html(long_answer()),

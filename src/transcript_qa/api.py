@@ -236,6 +236,12 @@ class TranscriptQA:
     def title(self, transcript_id: str) -> str:
         return self.index.titles.get(transcript_id, transcript_id)
 
+    def contents(self) -> dict[str, str]:
+        """{transcript id: sha256} of what the live index holds: a cheap token a page keeps,
+        so that it can tell its lists went stale (another page uploaded) without reloading."""
+        entries = self.index.manifest.get("transcripts", {})
+        return {tid: str(e.get("sha256", "")) for tid, e in entries.items()}
+
     # ------------------------------------------------------------------ uploads
 
     def preview_upload(self, data: bytes | str, name: str):

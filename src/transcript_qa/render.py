@@ -55,13 +55,19 @@ class Colours:
 # ----------------------------------------------------------------------------- pieces
 
 
-def _text(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
-    """Escape `text`, wrapping each (start, end) range in <mark>; ranges must not overlap."""
+def _text(text: str, marks: Sequence[tuple[int, int]] = (),
+          span: tuple[int, int] | None = None) -> str:
+    """Escape `text`, wrapping each (start, end) range in <mark>; ranges must not overlap.
+    `span` (a cited answer) is marked `tqa-span` and wins over marks it overlaps."""
+    ranges = [(s, e, "<mark>") for s, e in marks
+              if not (span and s < span[1] and e > span[0])]
+    if span:
+        ranges.append((*span, '<mark class="tqa-span">'))
     out, pos = [], 0
-    for s, e in sorted(marks):
+    for s, e, tag in sorted(ranges):
         if s < pos or e <= s:
             continue
-        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
+        out += [esc(text[pos:s]), tag, esc(text[s:e]), "</mark>"]
         pos = e
     out.append(esc(text[pos:]))
     return "".join(out)
@@ -83,13 +89,29 @@ def turn_label(run: Sequence[Turn]) -> str:
     return f"turn {first}" if first == last else f"turns {first}–{last}"
 
 
-def _goto(turn: Turn, title: str, run: Sequence[Turn] = ()) -> str:
-    """A citation link; the app's script turns a click into 'show this turn in Browse'."""
+def _goto(turn: Turn, title: str, run: Sequence[Turn] = (),
+          span: tuple[int, int] | None = None) -> str:
+    """A citation link; the app's script turns a click into 'show this turn in Browse', with
+    `span` (offsets into the turn's text) marked there and scrolled to: centring a long turn
+    put the reader in its middle, far from the quoted sentence."""
     when = f" · {fmt_time(turn.start)}" if turn.start is not None else ""
+    span = valid_span(turn.text, span)
+    at = f' data-start="{span[0]}" data-end="{span[1]}"' if span else ""
     return (f'<a class="tqa-goto" href="#" data-transcript="{esc(turn.transcript_id)}" '
-            f'data-turn="{turn.number}" title="Open this turn in the transcript">'
+            f'data-turn="{turn.number}"{at} title="Open this turn in the transcript">'
             f'<span class="tqa-title">{esc(title or turn.transcript_id)}</span> · '
             f'{turn_label(run or [turn])}{when}</a>')
+
+
+def valid_span(text: str, span: object) -> tuple[int, int] | None:
+    """`span` as (start, end) when it is two ints marking some of `text`, else None: a
+    citation's span comes back from the page, so anything else is ignored, not trusted."""
+    if not isinstance(span, (tuple, list)) or len(span) != 2:
+        return None
+    start, end = span
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        return None
+    return (start, end) if 0 <= start < end <= len(text) else None
 
 
 def _cut(text: str, a: int, b: int, pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -226,6 +248,7 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
     best = [span] if (not p.low_confidence and 0 <= span[0] < span[1] <= len(t.text)
                       and (len(p.run) > 1 or span != (0, len(t.text)))) else []
     body = f'<div class="tqa-body">{_run_text(p.run, t, best, span)}</div>'
+    # its link carries the span marked here (if any), to mark it again in Browse
     return (
         f'<article class="tqa-passage{low}" data-transcript="{esc(t.transcript_id)}" '
         f'data-turn="{t.number}">'
@@ -233,7 +256,7 @@ def passage_html(p: Passage, context: ContextFn | None, colours: Colours) -> str
         f'<span class="tqa-meta">{badge}<span class="tqa-score" title="relevance score">'
         f'<span class="tqa-bar"><span style="width:{score * 100:.0f}%"></span></span>'
         f'{p.score:.2f}</span></span></header>'
-        f'<div class="tqa-where">{_goto(t, p.transcript_title, p.run)}</div>'
+        f'<div class="tqa-where">{_goto(t, p.transcript_title, p.run, *best[:1])}</div>'
         f"{_with_context(p.run, body, context, colours)}</article>"
     )
 
@@ -266,7 +289,7 @@ def answer_html(answer: Answer, context: ContextFn | None = None,
             '<section class="tqa-card tqa-answer">'
             f'{q}<p class="tqa-answer-text">{esc(answer.text)}</p>{_lacks(answer)}'
             f'<div class="tqa-cite">{_speaker(t, colours, badge=_named(c))}'
-            f'<div class="tqa-where">{_goto(t, c.transcript_title, c.run)}</div></div>'
+            f'<div class="tqa-where">{_goto(t, c.transcript_title, c.run, span)}</div></div>'
             f'<div class="tqa-passage tqa-cited-turn" data-transcript="{esc(t.transcript_id)}" '
             f'data-turn="{t.number}">{_with_context(c.run, body, context, colours)}</div></section>'
         )
@@ -299,8 +322,11 @@ def empty_html(text: str) -> str:
 
 def transcript_html(title: str, turns: list[Turn], total: int, query: str = "",
                     target: int | None = None, colours: Colours | None = None,
-                    speakers: Sequence[tuple[str, str | None]] = ()) -> str:
-    """A transcript as a conversation; `query` matches are marked, `target` is highlighted.
+                    speakers: Sequence[tuple[str, str | None]] = (),
+                    span: object = None) -> str:
+    """A transcript as a conversation; `query` matches are marked, `target` is highlighted
+    and `span` ((start, end) into its text, as a citation link sent it) marked in it: kept
+    only when `valid_span` there, else ignored.
 
     `speakers` ((name, role) pairs) is shown once as a legend, so turns carry names only.
     """
@@ -319,12 +345,13 @@ def transcript_html(title: str, turns: list[Turn], total: int, query: str = "",
         when = (f'<span class="tqa-time">{fmt_time(t.start)}</span>'
                 if t.start is not None else "")
         cls = " tqa-target" if t.number == target else ""
+        cited = valid_span(t.text, span) if cls else None
         rows.append(
             f'<div class="tqa-turn tqa-c{colours.of(t.speaker_name)}{cls}" '
             f'id="turn-{t.number}" data-turn="{t.number}">'
             f'<div class="tqa-turn-head">{_speaker(t, colours, with_role=False)}{when}'
             f'<span class="tqa-num">#{t.number}</span></div>'
-            f'<div class="tqa-body">{_text(t.text, marks)}</div></div>'
+            f'<div class="tqa-body">{_text(t.text, marks, cited)}</div></div>'
         )
     body = "".join(rows) or '<div class="tqa-empty">No turns match these filters.</div>'
     return (f'<div class="tqa-transcript"><div class="tqa-transcript-head">'
@@ -413,14 +440,21 @@ element.addEventListener('click', (e) => {
   const a = e.target.closest('a.tqa-goto');
   if (!a) return;
   e.preventDefault();
-  trigger('click', {transcript: a.dataset.transcript, turn: Number(a.dataset.turn)});
+  const span = a.dataset.start === undefined ? {}
+    : {start: Number(a.dataset.start), end: Number(a.dataset.end)};
+  trigger('click', {transcript: a.dataset.transcript, turn: Number(a.dataset.turn), ...span});
 });
 """
 
+# Centre the cited turn; a turn taller than most of the screen centres its marked span
+# instead, or the reader lands mid-turn, away from the sentence the answer quoted.
 JS_SCROLL_TO_TARGET = """
 const go = () => setTimeout(() => {
   const t = element.querySelector('.tqa-target');
-  if (t) t.scrollIntoView({block: 'center', behavior: 'smooth'});
+  if (!t) return;
+  const span = t.querySelector('mark.tqa-span');
+  const tall = t.getBoundingClientRect().height > 0.8 * window.innerHeight;
+  (span && tall ? span : t).scrollIntoView({block: 'center', behavior: 'smooth'});
 }, 120);
 watch('value', go);
 go();
@@ -576,6 +610,9 @@ details.tqa-whole[open] .tqa-hide { display: inline; }
 .tqa-time { font-size: 0.8rem; color: var(--body-text-color-subdued);
   font-variant-numeric: tabular-nums; }
 .tqa-target { box-shadow: 0 0 0 2px var(--color-accent); background: var(--color-accent-soft); }
+/* the sentence a citation quoted, as the Ask tab marks it, outlined to stand out from Find */
+.tqa-turn mark.tqa-span { background: #fde68a; box-shadow: 0 0 0 2px #f59e0b; }
+.dark .tqa-turn mark.tqa-span { background: #a16207; }
 
 /* upload */
 .tqa-upload-preview { padding: 18px 20px; border-radius: 14px;

@@ -23,6 +23,9 @@ from .model import plural
 log = logging.getLogger("transcript_qa")
 
 QA_CONCURRENCY = 2  # ask/search run at most this many at once (CPU-bound on a laptop)
+# Each open page checks this often whether the index changed under it (another page uploaded):
+# one dict comparison on the server, the lists resent only when they did change.
+WATCH_SECONDS = 3.0
 ALL = ""  # dropdown value meaning "no filter"
 EXAMPLES = {  # shown when the bundled transcript is indexed
     "state-dept-podcast-trafficking-in-persons": [
@@ -126,6 +129,21 @@ def _choices(qa, transcript: str = ALL) -> tuple[list, list]:
     return transcripts, [("All speakers", ALL)] + [(n, n) for n in names]
 
 
+def _kept(value: Any, choices: list, default: str = ALL) -> Any:
+    """`value` while the new (label, value) choices still offer it, else `default`: lists
+    refreshed under a user keep what they picked."""
+    return value if any(v == value for _, v in choices) else default
+
+
+def _dropdown(choices: list, was: Any, value: Any):
+    """New choices for a list; its value only when it has to change (see `build.lists`)."""
+    import gradio as gr
+
+    if value == was:
+        return gr.Dropdown(choices=choices)
+    return gr.Dropdown(choices=choices, value=value)
+
+
 def build(qa, startup: Startup):
     """The Blocks app over one TranscriptQA; `startup` reports when its index is ready."""
     import gradio as gr
@@ -145,14 +163,15 @@ def build(qa, startup: Startup):
         return qa.context(transcript, turn, before=1, after=1)
 
     def browse_view(transcript: str, speaker: str = ALL, query: str = "",
-                    target: int | None = None) -> str:
+                    target: int | None = None, span: Any = None) -> str:
         if not transcript:
             return render.empty_html("No transcripts are indexed yet: add one in Upload.")
+        query = query or ""  # an untouched Find box sends None
         turns = qa.turns(transcript, speaker or None, contains=query or None)
         total = len(qa.turns(transcript)) if (speaker or query) else len(turns)
         people = {s["name"]: s["role"] or None for s in qa.speakers(transcript)}
         return render.transcript_html(qa.title(transcript), turns, total, query, target,
-                                      palette(), list(people.items()))
+                                      palette(), list(people.items()), span)
 
     def header(extra: str = "") -> str:
         if startup.ready and not startup.error:
@@ -165,26 +184,54 @@ def build(qa, startup: Startup):
 
     # ------------------------------------------------------------------ handlers
 
+    def lists(seen: dict | None, a_speaker: str = ALL, a_transcript: str = ALL,
+              b_transcript: str = ALL, b_speaker: str = ALL, b_query: str = ""):
+        """Header, banner, the four dropdowns, Browse, and the `qa.contents()` they show.
+
+        Each selection the new lists still offer is kept (and not resent: these values were
+        read when the check was sent, and the user may have picked another since). Browse is
+        redrawn only when its transcript, speaker or that transcript's contents changed: a
+        redraw loses the reader's place.
+        """
+        now = qa.contents()
+        transcripts, _ = _choices(qa)
+        a_transcript_new = _kept(a_transcript, transcripts)
+        _, a_speakers = _choices(qa, a_transcript_new)
+        b_new = _kept(b_transcript, transcripts, transcripts[0][1] if transcripts else ALL)
+        _, b_speakers = _choices(qa, b_new)
+        b_speaker_new = _kept(b_speaker, b_speakers)
+        redraw = (seen is None or (b_new, b_speaker_new) != (b_transcript, b_speaker)
+                  or seen.get(b_new) != now.get(b_new))
+        return (
+            header(), gr.update(value="", visible=False),
+            _dropdown(a_speakers, a_speaker, _kept(a_speaker, a_speakers)),
+            _dropdown([("All transcripts", ALL)] + transcripts, a_transcript, a_transcript_new),
+            _dropdown(transcripts, b_transcript, b_new),
+            _dropdown(b_speakers, b_speaker, b_speaker_new),
+            browse_view(b_new, b_speaker_new, b_query) if redraw else gr.skip(), now,
+        )
+
     def refresh():
         """Fill the lists once the index is ready; until then show build progress."""
         if not startup.ready:
             return (header("indexing…"), gr.update(value=startup.banner(), visible=True),
-                    gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.Timer(active=True))
+                    *[gr.skip()] * 6, gr.Timer(active=True))
         if startup.error:
-            return (header(), gr.update(value=startup.banner(), visible=True), gr.skip(),
-                    gr.skip(), gr.skip(), gr.skip(),
-                    render.error_html(startup.error), gr.Timer(active=False))
-        transcripts, speakers = _choices(qa)
-        first = transcripts[0][1] if transcripts else ALL
-        _, first_speakers = _choices(qa, first) if first else ([], speakers)
-        return (
-            header(), gr.update(value="", visible=False),
-            gr.Dropdown(choices=speakers, value=ALL),
-            gr.Dropdown(choices=[("All transcripts", ALL)] + transcripts, value=ALL),
-            gr.Dropdown(choices=transcripts, value=first),
-            gr.Dropdown(choices=first_speakers, value=ALL),
-            browse_view(first), gr.Timer(active=False),
-        )
+            return (header(), gr.update(value=startup.banner(), visible=True),
+                    *[gr.skip()] * 4, render.error_html(startup.error), gr.skip(),
+                    gr.Timer(active=False))
+        return (*lists(None), gr.Timer(active=False))
+
+    def catch_up(seen: dict | None, *picked: str):
+        """Refresh this page's lists when the index changed since it drew them (an upload
+        here or on another page); a check that finds nothing new changes nothing."""
+        if not startup.ready or startup.error or qa.contents() == seen:
+            return (gr.skip(),) * 8
+        try:
+            return lists(seen, *picked)
+        except Exception:  # a background check must not pop an error at the user
+            log.exception("refreshing the lists failed")
+            return (gr.skip(),) * 8
 
     def on_ask(question: str, speaker: str, transcript: str, k: float,
                progress=gr.Progress()) -> str:
@@ -199,28 +246,37 @@ def build(qa, startup: Startup):
             return render.error_html(f"Something went wrong ({type(exc).__name__}); "
                                      "see the server log.")
 
-    def on_ask_transcript(transcript: str):
+    def on_ask_transcript(transcript: str, speaker: str):
+        """The speakers of the chosen transcript; the picked one kept if it speaks there
+        (the list fires this on being opened and closed unchanged, too)."""
         _, speakers = _choices(qa, transcript)
-        return gr.Dropdown(choices=speakers, value=ALL)
+        return gr.Dropdown(choices=speakers, value=_kept(speaker, speakers))
 
     def on_goto(evt: gr.EventData):
-        """A citation was clicked: show its turn in Browse, filters cleared."""
+        """A citation was clicked: show its turn in Browse, filters cleared, the span it
+        quoted marked (the page sent it: transcript_html keeps it only if it fits the turn)."""
         data = getattr(evt, "_data", None) or {}
         transcript, turn = str(data.get("transcript", "")), data.get("turn")
+        span = (data.get("start"), data.get("end"))
         try:
             _, speakers = _choices(qa, transcript)
-            view = browse_view(transcript, target=int(turn) if turn is not None else None)
+            view = browse_view(transcript, target=int(turn) if turn is not None else None,
+                               span=span)
         except (TranscriptQAError, ValueError, TypeError) as exc:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc))
         return (gr.Tabs(selected="browse"), gr.Dropdown(value=transcript),
                 gr.Dropdown(choices=speakers, value=ALL), "", view)
 
-    def on_browse_transcript(transcript: str):
+    def on_browse_transcript(transcript: str, speaker: str, query: str):
+        """Show the chosen transcript, with the filters that still apply to it (the list
+        fires this on being opened and closed unchanged, too: that cleared them)."""
         try:
             _, speakers = _choices(qa, transcript)
-            return gr.Dropdown(choices=speakers, value=ALL), "", browse_view(transcript)
+            speaker = _kept(speaker, speakers)
+            return (gr.Dropdown(choices=speakers, value=speaker),
+                    browse_view(transcript, speaker, query))
         except TranscriptQAError as exc:
-            return gr.skip(), gr.skip(), render.error_html(str(exc))
+            return gr.skip(), render.error_html(str(exc))
 
     def on_browse_filter(transcript: str, speaker: str, query: str) -> str:
         try:
@@ -297,6 +353,8 @@ def build(qa, startup: Startup):
         head = html(header(), "tqa-header")
         banner = html(startup.banner(), "tqa-banner", visible=not startup.ready)
         timer = gr.Timer(0.5, active=not startup.ready)
+        watch = gr.Timer(WATCH_SECONDS)
+        drawn = gr.State(None)  # the qa.contents() this page's lists show
         with gr.Tabs(elem_id="tqa-tabs") as tabs:
             with gr.Tab("Ask", id="ask", elem_id="tqa-tab-ask"):
                 with gr.Row(equal_height=True):
@@ -359,10 +417,12 @@ def build(qa, startup: Startup):
 
         # ------------------------------------------------------------------ events
 
-        lists = [head, banner, ask_speaker, ask_transcript, b_transcript, b_speaker, b_view,
-                 timer]
-        demo.load(refresh, None, lists, show_progress="hidden", **private)
-        timer.tick(refresh, None, lists, show_progress="hidden", **private)
+        shown = [head, banner, ask_speaker, ask_transcript, b_transcript, b_speaker, b_view,
+                 drawn]
+        picked = [drawn, ask_speaker, ask_transcript, b_transcript, b_speaker, b_query]
+        demo.load(refresh, None, [*shown, timer], show_progress="hidden", **private)
+        timer.tick(refresh, None, [*shown, timer], show_progress="hidden", **private)
+        watch.tick(catch_up, picked, shown, show_progress="hidden", **private)
 
         ask_inputs = [question, ask_speaker, ask_transcript, k]
         for trigger in (question.submit, ask_btn.click):
@@ -371,11 +431,12 @@ def build(qa, startup: Startup):
         if examples:
             ex.load_input_event.then(on_ask, ask_inputs, result, concurrency_id="qa",
                                      concurrency_limit=QA_CONCURRENCY, **private)
-        ask_transcript.input(on_ask_transcript, ask_transcript, ask_speaker, **private)
+        ask_transcript.input(on_ask_transcript, [ask_transcript, ask_speaker], ask_speaker,
+                             **private)
         result.click(on_goto, None, [tabs, b_transcript, b_speaker, b_query, b_view], **private)
 
-        b_transcript.input(on_browse_transcript, b_transcript, [b_speaker, b_query, b_view],
-                           **private)
+        b_transcript.input(on_browse_transcript, [b_transcript, b_speaker, b_query],
+                           [b_speaker, b_view], **private)
         for trigger in (b_speaker.input, b_query.submit, b_query.input):
             trigger(on_browse_filter, [b_transcript, b_speaker, b_query], b_view,
                     trigger_mode="always_last", show_progress="hidden", **private)
@@ -391,7 +452,7 @@ def build(qa, startup: Startup):
         up_confirm.click(on_confirm, [up_file, up_name, up_replace, up_sha],
                          [up_result, up_confirm],
                          concurrency_limit=1, concurrency_id="upload", **private).then(
-            refresh, None, lists, show_progress="hidden", **private)
+            catch_up, picked, shown, show_progress="hidden", **private)
 
         gr.api(api_ask, api_name="ask", concurrency_limit=QA_CONCURRENCY, concurrency_id="qa")
         gr.api(api_search, api_name="search", concurrency_limit=QA_CONCURRENCY,
