@@ -89,11 +89,14 @@ def server(tmp_path_factory):
     shutil.copy(SEED, tdir / SEED.name)
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TQA_", "GRADIO_SERVER", "GRADIO_SHARE"))}
-    env.update(TQA_TRANSCRIPTS_DIR=str(tdir), TQA_INDEX_DIR=str(root / "index"),
-               HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", GRADIO_ANALYTICS_ENABLED="False")
+    env.update(HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", GRADIO_ANALYTICS_ENABLED="False")
     port = free_port()
-    srv = Server([sys.executable, "app.py", "--port", str(port)], env)
+    # the folders as flags (app.py takes the CLI's options); the CLI calls below get them
+    # from the environment
+    srv = Server([sys.executable, "app.py", "--port", str(port), "--transcripts", str(tdir),
+                  "--index", str(root / "index")], env)
     srv.wait_for(f"app running at http://127.0.0.1:{port}/")
+    env = {**env, "TQA_TRANSCRIPTS_DIR": str(tdir), "TQA_INDEX_DIR": str(root / "index")}
     srv.url, srv.port, srv.env = f"http://127.0.0.1:{port}/", port, env
     yield srv
     srv.stop()
@@ -114,6 +117,7 @@ def cli_json(server, *args: str):
 
 def test_named_ask_endpoint_returns_the_cli_json(server, client):
     got = client.predict(QUESTION, api_name="/ask")  # waits for the start-up build
+    assert (Path(server.env["TQA_INDEX_DIR"]) / "CURRENT").is_file()  # --index was used
     assert got["answer"]["speaker_name"] == "Mark P. Lagon"
     assert "530 million" in got["answer"]["text"]
     a = got["answer"]

@@ -6,16 +6,15 @@ upload checks from `uploads`. The server starts at once; a missing or stale inde
 in the background with its progress shown in the page (and on the console), and requests
 that need it wait for it.
 """
-import argparse
 import logging
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from . import render
-from .config import Config, load_config, set_offline_env
+from .config import Config
 from .errors import TranscriptQAError
 from .index import scan
 from .model import plural
@@ -555,19 +554,3 @@ def launch(cfg: Config) -> None:
         print(f"transcript-qa: warning: serving on {cfg.host}: the app is reachable from other "
               "machines on the network, without a password.", file=sys.stderr)
     serve(TranscriptQA(cfg))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Launch the transcript-qa web app.")
-    p.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, help="port (default 7860)")
-    args = p.parse_args(argv)
-    set_offline_env()
-    try:
-        launch(load_config(host=args.host, port=args.port))
-    except TranscriptQAError as exc:
-        print(f"transcript-qa: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
