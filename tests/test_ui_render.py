@@ -182,6 +182,10 @@ def test_transcript_view_counts_filters_and_marks_matches():
     curly = [turn(3, "We don’t know; it’s “late”.")]
     assert "<mark>don’t</mark>" in render.transcript_html("Talk", curly, 3, query="don't")
     assert "<mark>“late”</mark>" in render.transcript_html("Talk", curly, 3, query='"late"')
+    # a typewriter's "--" and a dash are the same mark either way round
+    dashes = [turn(4, "We've -- well, the U.S. — all of us.")]
+    assert "<mark>We&#x27;ve --</mark>" in render.transcript_html("Talk", dashes, 4, query="we've —")
+    assert "<mark>U.S. —</mark>" in render.transcript_html("Talk", dashes, 4, query="U.S. --")
 
 
 def test_citation_links_carry_their_span_and_browse_marks_it_in_the_target_turn():

@@ -264,18 +264,25 @@ def topic(question: str) -> str:
 
 
 # Characters a transcript types one way and a user another: "don't" finds "don’t".
-_SAME_CHARS = ("'’‘ʼ`", '"“”', "-‐–—")
+_SAME_CHARS = ("'’‘ʼ`", '"“”')
+# A dash: one hyphen or dash character, or the typewriter's two hyphens ("--" for "—").
+_DASH_RUN = re.compile(r"--|[-‐–—]")
+_ANY_DASH = "(?:--|[-‐–—])"
 
 
 def find_pattern(text: str) -> re.Pattern[str] | None:
     """A literal, case-insensitive search for what a user typed into Find: any run of
-    whitespace matches any other, and straight and curly quotes and dashes match each
-    other. None for blank text."""
+    whitespace matches any other, straight and curly quotes match each other, and so do
+    dashes ("--", "-", "–", "—"). None for blank text."""
     def char(c: str) -> str:
         group = next((g for g in _SAME_CHARS if c in g), None)
         return "[" + re.escape(group) + "]" if group else re.escape(c)
 
+    def word(w: str) -> str:
+        parts = _DASH_RUN.split(w)
+        return _ANY_DASH.join("".join(map(char, part)) for part in parts)
+
     words = text.split()
     if not words:
         return None
-    return re.compile(r"\s+".join("".join(map(char, w)) for w in words), re.IGNORECASE)
+    return re.compile(r"\s+".join(map(word, words)), re.IGNORECASE)
