@@ -2,7 +2,11 @@
 question, and the app abstains when the transcripts do not answer."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from conftest import make_qa
 
 QUESTIONS = [
     "What are the two main forms of human trafficking?",
@@ -482,6 +486,22 @@ def test_an_answer_lacking_the_asked_for_kind_of_thing_is_told(question, text, l
     question = undot(question)  # as search reads it
     options = choice_options(question)
     assert lacking(text, question_type(question, options), question, options) == lacks
+
+
+def test_a_stamped_turn_answers_when_by_its_time_but_not_what_year(tmp_path, encoder):
+    """In a launch commentary each call carries its clock time: "When was ignition?" is
+    answered by "Ignition." at -0:04 with no note; a year is still lacking."""
+    from transcript_qa.answer import asked_words, lacking
+
+    assert lacking("Ignition.", "time", asked_words("When was ignition?"), stamped=True) is None
+    assert lacking("Ignition.", "time", asked_words("When was ignition?")) == "time"
+    assert lacking("Ignition.", "time", asked_words("In what year was the ignition?"),
+                   stamped=True) == "time"
+    mr3 = Path(__file__).resolve().parents[1] / "bench" / "mr3" / "transcripts"
+    qa = make_qa(tmp_path, sorted(mr3.glob("*.txt")), encoder)
+    qa.build_index()
+    a = qa.ask("When was ignition?")
+    assert a.text == "Ignition." and a.cited.turn.start == -4.0 and a.lacks is None
 
 
 def test_a_near_topic_question_the_transcript_cannot_answer_is_told_so(seed_qa):

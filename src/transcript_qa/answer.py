@@ -339,8 +339,13 @@ LACKING = {"number": "a number", "percent": "a share or percentage", "time": "a 
            "choice": "any of the options the question names"}
 
 
+# Words of a question that wants a calendar answer, which a recording's clock time is not.
+CALENDAR = frozenset("""year years date dates day days month months decade decades century
+    centuries""".split())
+
+
 def lacking(text: str, kind: str | None, asked: frozenset[str] | str,
-            options: frozenset[str] = frozenset()) -> str | None:
+            options: frozenset[str] = frozenset(), stamped: bool = False) -> str | None:
     """`kind` (one of LACKING's: what the question asks for, `question_type`) when the answer
     `text` holds no such thing (`has_type`; `asked`, `options` as there). `best_sentence`
     already moved the span to a sentence holding one where the turn has it near, so the
@@ -351,8 +356,13 @@ def lacking(text: str, kind: str | None, asked: frozenset[str] | str,
     unanswerable, but few unanswerable questions are caught this way (most cite a sentence
     with some other number), so it is no ground for abstaining. Search sets it on each
     passage (`Passage.lacks`), from the question as it read it (misspelt question words
-    respelt)."""
+    respelt). A `stamped` turn (its recording time is known and shown with it) answers a
+    "when" by that time ("When was ignition?" in a launch commentary), though not a question
+    after a year or a date (CALENDAR)."""
     if kind not in LACKING or has_type(text, kind, asked, options):
+        return None
+    words_asked = asked if isinstance(asked, frozenset) else frozenset(words(asked))
+    if kind == "time" and stamped and not words_asked & CALENDAR:
         return None
     return kind
 

@@ -798,7 +798,8 @@ class Searcher:
                 transcript_title=self.index.titles.get(c.tid, c.tid),
                 scores={key: round(float(v), 4) for key, v in c.f.items()},
                 span_start=c.span[0], span_end=c.span[1], turns=run,
-                lacks=lacking(t.text[c.span[0]:c.span[1]], q.kind, q.asked, q.options),
+                lacks=lacking(t.text[c.span[0]:c.span[1]], q.kind, q.asked, q.options,
+                              stamped=t.start is not None),
             ))
         return out
 
