@@ -134,6 +134,8 @@ def test_an_answer_from_a_timestamped_transcript_prints_its_time(tmp_path, encod
     out = capsys.readouterr().out
     answer_line = next(x for x in out.splitlines() if x.startswith("  -- "))
     assert re.search(r", turn \d+ at \d+:\d\d, ", answer_line), answer_line
+    assert cli.main([*args, "turns"]) == 0  # each turn with the time it starts at
+    assert "[interview #1 at 0:01] Alice:" in capsys.readouterr().out
 
 
 def test_turns_and_transcripts_commands(dirs, capsys):

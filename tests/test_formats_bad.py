@@ -128,7 +128,7 @@ def test_cli_parse_shows_times_and_format(capsys):
     assert cli.main(["parse", str(FIX / "spacelog_blocks.txt")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Spacelog blocks  [log, 6 turns, speakers: LCC, CDR, CC, CMP]")
-    assert "#1 LCC -> LCC -0:00:10 [" in out and "#6 CMP -> CMP 26:03:04 [" in out
+    assert "#1 LCC -> LCC -0:10 [" in out and "#6 CMP -> CMP 26:03:04 [" in out
     assert cli.main(["parse", str(FIX / "interview.srt"), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["format"] == "srt" and d["turns"][0]["start"] == 1.0 and d["turns"][0]["end"] == 5.9

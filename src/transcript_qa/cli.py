@@ -276,9 +276,13 @@ def _cmd_turns(qa, args) -> int:
     if args.json:
         _print_json([t.to_dict() for t in turns])
         return 0
+    from .render import fmt_time
+
     seen: set[str] = set()
     for t in turns:
-        print(f"[{t.transcript_id} #{t.number}] {_who(t.speaker_name, t.speaker_role, seen)}:")
+        when = f" at {fmt_time(t.start)}" if t.start is not None else ""
+        print(f"[{t.transcript_id} #{t.number}{when}] "
+              f"{_who(t.speaker_name, t.speaker_role, seen)}:")
         print(textwrap.indent(_wrap(t.text), "    "))
     return 0
 
@@ -298,6 +302,7 @@ def _cmd_transcripts(qa, args) -> int:
 
 def _cmd_parse(args) -> int:
     from .api import parse
+    from .render import fmt_time
 
     t = parse(args.file, args.fmt)
     if args.json:
@@ -310,8 +315,8 @@ def _cmd_parse(args) -> int:
     print(f"{t.title}  [{t.format}, {plural(len(t.turns), 'turn')}, speakers: "
           f"{', '.join(t.speaker_names())}]")
     for x in t.turns:
-        times = "" if x.start is None else f" {_clock(x.start)}" + (
-            f"-{_clock(x.end)}" if x.end is not None else "")
+        times = "" if x.start is None else f" {fmt_time(x.start)}" + (
+            f"–{fmt_time(x.end)}" if x.end is not None else "")
         print(f"#{x.number} {x.speaker} -> {_who(x.speaker_name, x.speaker_role)}"
               f"{times} [{x.start_char}:{x.end_char}]")
         print(textwrap.indent(_wrap(x.text), "    "))
@@ -329,13 +334,6 @@ def _who(name: str, role: str | None, seen: set[str] | None = None) -> str:
             role = None
         seen.add(name)
     return f"{name} ({role})" if role else name
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    sign, s = ("-" if seconds < 0 else ""), int(abs(seconds))
-    return f"{sign}{s // 3600:d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def _wrap(text: str) -> str:
