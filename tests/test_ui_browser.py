@@ -513,6 +513,9 @@ def test_a_citation_into_a_long_turn_marks_its_span_in_browse_and_scrolls_to_it(
     add_transcript(page, tmp_path / BRIEFING.name, BRIEFING.read_text(encoding="utf-8"))
     page.get_by_role("tab", name="Ask").click()
     pick(page, "tqa-ask-transcript", re.compile(r"^Press Briefing by Press Secretary"))
+    passages = page.locator("#tqa-k input[type='number']")  # a long page of results
+    passages.fill("20")
+    passages.press("Enter")
     card = ask(page, "What did Kirby say about the hostages?")
     quote = "two hostages had made their way back"
     assert quote in card.locator(".tqa-answer-text").inner_text()
@@ -539,6 +542,18 @@ def test_a_citation_into_a_long_turn_marks_its_span_in_browse_and_scrolls_to_it(
     page.wait_for_function(IN_VIEW, arg="#tqa-browse .tqa-target mark.tqa-span")
     box = page.evaluate(SETTLED_BOX, "#tqa-browse .tqa-target mark.tqa-span")
     assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+
+    # "Back to the answer" returns to the Ask tab with the citation clicked in view: here
+    # that of the 6th of 19 passages, far from where the Browse scroll leaves the page (the
+    # browser's Back button would leave the app).
+    page.get_by_role("tab", name="Ask").click()
+    cited = "#tqa-result article.tqa-passage:nth-of-type(6) > .tqa-where a.tqa-goto"
+    page.locator(cited).click()
+    page.locator("#tqa-back").click()
+    page.wait_for_function(IN_VIEW, arg=cited)
+    box = page.evaluate(SETTLED_BOX, cited)
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], box
+    assert not page.locator("#tqa-back").is_visible()
 
 
 FERRY = """Ferry Users Meeting

@@ -440,10 +440,22 @@ element.addEventListener('click', (e) => {
   const a = e.target.closest('a.tqa-goto');
   if (!a) return;
   e.preventDefault();
+  window.tqaCitation = a;  // where "Back to the answer" returns to (JS_BACK_TO_CITATION)
   const span = a.dataset.start === undefined ? {}
     : {start: Number(a.dataset.start), end: Number(a.dataset.end)};
   trigger('click', {transcript: a.dataset.transcript, turn: Number(a.dataset.turn), ...span});
 });
+"""
+
+# After "Back to the answer" shows the Ask tab again: the citation clicked last back in view
+# (a long transcript left the page scrolled far below the answer), else the results' top.
+JS_BACK_TO_CITATION = """
+() => { setTimeout(() => {
+  const a = window.tqaCitation;
+  const t = a && a.isConnected && a.offsetParent !== null ? a
+    : document.querySelector('#tqa-result');
+  if (t) t.scrollIntoView({block: 'center'});
+}, 150); }
 """
 
 # Centre the cited turn; a turn taller than most of the screen centres its marked span

@@ -262,9 +262,15 @@ def build(qa, startup: Startup):
             view = browse_view(transcript, target=int(turn) if turn is not None else None,
                                span=span)
         except (TranscriptQAError, ValueError, TypeError) as exc:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc))
+            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc)),
+                    gr.skip())
         return (gr.Tabs(selected="browse"), gr.Dropdown(value=transcript),
-                gr.Dropdown(choices=speakers, value=ALL), "", view)
+                gr.Dropdown(choices=speakers, value=ALL), "", view, gr.Button(visible=True))
+
+    def on_back():
+        """Back from a citation to the answer it came from (the browser's Back button
+        leaves the app: tabs are not pages)."""
+        return gr.Tabs(selected="ask"), gr.Button(visible=False)
 
     def on_browse_transcript(transcript: str, speaker: str, query: str):
         """Show the chosen transcript, with the filters that still apply to it (the list
@@ -383,6 +389,8 @@ def build(qa, startup: Startup):
                                       "a link to the turn in the transcript."),
                     "tqa-result", render.JS_CITATIONS)
             with gr.Tab("Browse", id="browse", elem_id="tqa-tab-browse"):
+                back = gr.Button("← Back to the answer", visible=False, size="sm",
+                                 elem_id="tqa-back")
                 with gr.Row():
                     b_transcript = gr.Dropdown(label="Transcript", choices=[], scale=3,
                                                elem_id="tqa-browse-transcript")
@@ -432,7 +440,10 @@ def build(qa, startup: Startup):
                                      concurrency_limit=QA_CONCURRENCY, **private)
         ask_transcript.input(on_ask_transcript, [ask_transcript, ask_speaker], ask_speaker,
                              **private)
-        result.click(on_goto, None, [tabs, b_transcript, b_speaker, b_query, b_view], **private)
+        result.click(on_goto, None, [tabs, b_transcript, b_speaker, b_query, b_view, back],
+                     **private)
+        back.click(on_back, None, [tabs, back], **private).then(
+            None, None, None, js=render.JS_BACK_TO_CITATION, **private)
 
         b_transcript.input(on_browse_transcript, [b_transcript, b_speaker, b_query],
                            [b_speaker, b_view], **private)
