@@ -566,6 +566,26 @@ CAPTAIN MBEKI: Bicycles ride free on every crossing.
 """
 
 
+def test_a_citation_of_a_since_replaced_transcript_says_so_instead_of_pointing_elsewhere(
+        page, app):
+    """The file is replaced (one turn added at the top) after the answer: turn 3 is another
+    speaker's words now, so the old citation says the transcript changed and marks no turn."""
+    qa, _ = app
+    text = FERRY.replace("Ferry Users Meeting", "Ferry Timetable Briefing")
+    qa.save_upload(text.encode(), "ferry-changed.txt")
+    card = ask(page, "Will bicycles be allowed on the ferry?")
+    link = card.locator(".tqa-cite a.tqa-goto")
+    assert link.get_attribute("data-transcript") == "ferry-changed"
+    number = link.get_attribute("data-turn")
+    head, _, rest = text.partition("\n\n")
+    qa.save_upload(f"{head}\n\nHARBOUR MASTER: Welcome, everyone.\n\n{rest}".encode(),
+                   "ferry-changed.txt", overwrite=True)
+    link.click()
+    page.locator("#tqa-browse .tqa-error", has_text="has changed since the answer").wait_for()
+    assert f"turn {number} no longer holds" in page.locator("#tqa-browse .tqa-error").inner_text()
+    assert page.locator("#tqa-browse .tqa-target").count() == 0
+
+
 def test_a_page_open_before_an_upload_catches_up_without_a_reload(page, app, browser, tmp_path):
     """Page A, opened first, lists the transcript page B uploads (header, Ask and Browse
     dropdowns) with no reload, and keeps what its user had picked."""

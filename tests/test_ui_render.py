@@ -203,8 +203,10 @@ def test_citation_links_carry_their_span_and_browse_marks_it_in_the_target_turn(
     a = Answer(question="q", passages=[cited, other, low], cited=cited, text=text[s:e],
                span_start=s, span_end=e)
     links = re.findall(r'<a class="tqa-goto"[^>]*>', render.answer_html(a))
-    assert f'data-turn="12" data-start="{s}" data-end="{e}"' in links[0]
-    assert f'data-turn="20" data-start="{os_}" data-end="{oe}"' in links[1]
+    assert f'data-turn="12" data-check="{render.text_check(text)}" data-start="{s}" ' \
+        f'data-end="{e}"' in links[0]  # the check: the turn's words, to tell a since-replaced file
+    assert f'data-start="{os_}" data-end="{oe}"' in links[1] and 'data-turn="20"' in links[1]
+    assert render.text_check(text) != render.text_check(text + " ")
     assert "data-start" not in links[2]  # a low-confidence match marks no sentence
 
     turns = [turn(11, text), turn(12, text)]

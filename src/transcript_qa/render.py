@@ -98,9 +98,18 @@ def _goto(turn: Turn, title: str, run: Sequence[Turn] = (),
     span = valid_span(turn.text, span)
     at = f' data-start="{span[0]}" data-end="{span[1]}"' if span else ""
     return (f'<a class="tqa-goto" href="#" data-transcript="{esc(turn.transcript_id)}" '
-            f'data-turn="{turn.number}"{at} title="Open this turn in the transcript">'
+            f'data-turn="{turn.number}" data-check="{text_check(turn.text)}"{at} '
+            'title="Open this turn in the transcript">'
             f'<span class="tqa-title">{esc(title or turn.transcript_id)}</span> · '
             f'{turn_label(run or [turn])}{when}</a>')
+
+
+def text_check(text: str) -> str:
+    """A short fingerprint of a cited turn's words, carried by its link: a transcript
+    replaced after the answer may have other words at that turn number."""
+    import zlib
+
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 def valid_span(text: str, span: object) -> tuple[int, int] | None:
@@ -443,7 +452,8 @@ element.addEventListener('click', (e) => {
   window.tqaCitation = a;  // where "Back to the answer" returns to (JS_BACK_TO_CITATION)
   const span = a.dataset.start === undefined ? {}
     : {start: Number(a.dataset.start), end: Number(a.dataset.end)};
-  trigger('click', {transcript: a.dataset.transcript, turn: Number(a.dataset.turn), ...span});
+  trigger('click', {transcript: a.dataset.transcript, turn: Number(a.dataset.turn),
+                    check: a.dataset.check, ...span});
 });
 """
 

@@ -259,8 +259,17 @@ def build(qa, startup: Startup):
         span = (data.get("start"), data.get("end"))
         try:
             _, speakers = _choices(qa, transcript)
-            view = browse_view(transcript, target=int(turn) if turn is not None else None,
-                               span=span)
+            target = int(turn) if turn is not None else None
+            now = qa.turns(transcript) if target is not None and data.get("check") else []
+            cited = next((t for t in now if t.number == target), None)
+            if now and (cited is None or render.text_check(cited.text) != data["check"]):
+                # replaced since the answer: that turn number holds other words now
+                view = render.error_html(
+                    f"This transcript has changed since the answer was given: turn {target} "
+                    "no longer holds the cited words. Ask again to cite the current text."
+                ) + browse_view(transcript)
+            else:
+                view = browse_view(transcript, target=target, span=span)
         except (TranscriptQAError, ValueError, TypeError) as exc:
             return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc)),
                     gr.skip())
