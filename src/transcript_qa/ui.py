@@ -258,7 +258,8 @@ def build(qa, startup: Startup):
         transcript, turn = str(data.get("transcript", "")), data.get("turn")
         span = (data.get("start"), data.get("end"))
         try:
-            _, speakers = _choices(qa, transcript)
+            # the lists too: this page may not have caught up with a transcript added since
+            transcripts, speakers = _choices(qa, transcript)
             target = int(turn) if turn is not None else None
             now = qa.turns(transcript) if target is not None and data.get("check") else []
             cited = next((t for t in now if t.number == target), None)
@@ -273,7 +274,7 @@ def build(qa, startup: Startup):
         except (TranscriptQAError, ValueError, TypeError) as exc:
             return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc)),
                     gr.skip())
-        return (gr.Tabs(selected="browse"), gr.Dropdown(value=transcript),
+        return (gr.Tabs(selected="browse"), gr.Dropdown(choices=transcripts, value=transcript),
                 gr.Dropdown(choices=speakers, value=ALL), "", view, gr.Button(visible=True))
 
     def on_back():
