@@ -73,13 +73,19 @@ def test_answer_card_highlights_the_span_inside_the_verbatim_turn():
     other = Passage(turn=turn(2, "Unrelated."), score=0.2, rank=2, transcript_title="Budget call")
     a = Answer(question="What is the answer?", passages=[p, other], cited=p,
                text=text[s:e], span_start=s, span_end=e)
-    markup = render.answer_html(a, lambda tid, n: [turn(6, "Before."), t, turn(8, "After.")])
+    before = turn(6, "Before.")
+    before.start = 3700.0
+    markup = render.answer_html(a, lambda tid, n: [before, t, turn(8, "After.")])
     assert '<p class="tqa-answer-text">The answer is 42 units.</p>' in markup
     assert "First sentence here. <mark>The answer is 42 units.</mark> Last one." in markup
     assert "Jane Doe" in markup and "Analyst" in markup and 'title="MS. DOE"' in markup
     assert "Budget call</span> · turn 7 · 1:02:05" in markup
     assert 'data-transcript="t" data-turn="7"' in markup  # the Browse link
     assert "Show context (turns 6–8)" in markup and "Before." in markup and "After." in markup
+    # a neighbour shown as context carries its time too (turn 8 has none)
+    assert '<span class="tqa-time">1:01:40</span><span class="tqa-num">turn 6</span>' in markup
+    eighth = re.search(r'<div class="tqa-nb" data-turn="8">.*?</div></div>', markup).group(0)
+    assert "tqa-time" not in eighth
     # The cited passage is not repeated among the others.
     assert markup.count('class="tqa-rank"') == 1 and "Unrelated." in markup
 

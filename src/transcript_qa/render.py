@@ -208,9 +208,15 @@ def _run_text(run: Sequence[Turn], cited: Turn, marks: Sequence[tuple[int, int]]
         f"{_text(t.text, marks if t.number == cited.number else ())}</p>" for t in run)
 
 
+def _time(turn: Turn) -> str:
+    """The turn's recording time, as Browse shows it (nothing when the format has none)."""
+    return (f'<span class="tqa-time">{fmt_time(turn.start)}</span>'
+            if turn.start is not None else "")
+
+
 def _neighbour(turn: Turn, colours: Colours) -> str:
     return (f'<div class="tqa-nb" data-turn="{turn.number}">'
-            f'<div class="tqa-nb-head">{_speaker(turn, colours, with_role=False)}'
+            f'<div class="tqa-nb-head">{_speaker(turn, colours, with_role=False)}{_time(turn)}'
             f'<span class="tqa-num">turn {turn.number}</span></div>'
             f'<div class="tqa-body">{_text(turn.text)}</div></div>')
 
@@ -351,14 +357,12 @@ def transcript_html(title: str, turns: list[Turn], total: int, query: str = "",
     rows = []
     for t in turns:
         marks = [m.span() for m in pattern.finditer(t.text)] if pattern else []
-        when = (f'<span class="tqa-time">{fmt_time(t.start)}</span>'
-                if t.start is not None else "")
         cls = " tqa-target" if t.number == target else ""
         cited = valid_span(t.text, span) if cls else None
         rows.append(
             f'<div class="tqa-turn tqa-c{colours.of(t.speaker_name)}{cls}" '
             f'id="turn-{t.number}" data-turn="{t.number}">'
-            f'<div class="tqa-turn-head">{_speaker(t, colours, with_role=False)}{when}'
+            f'<div class="tqa-turn-head">{_speaker(t, colours, with_role=False)}{_time(t)}'
             f'<span class="tqa-num">#{t.number}</span></div>'
             f'<div class="tqa-body">{_text(t.text, marks, cited)}</div></div>'
         )
