@@ -276,12 +276,9 @@ def _cmd_turns(qa, args) -> int:
     if args.json:
         _print_json([t.to_dict() for t in turns])
         return 0
-    from .render import fmt_time
-
     seen: set[str] = set()
     for t in turns:
-        when = f" at {fmt_time(t.start)}" if t.start is not None else ""
-        print(f"[{t.transcript_id} #{t.number}{when}] "
+        print(f"[{t.transcript_id} #{t.number}{_at(t.start)}] "
               f"{_who(t.speaker_name, t.speaker_role, seen)}:")
         print(textwrap.indent(_wrap(t.text), "    "))
     return 0
@@ -336,6 +333,13 @@ def _who(name: str, role: str | None, seen: set[str] | None = None) -> str:
     return f"{name} ({role})" if role else name
 
 
+def _at(seconds: float | None) -> str:
+    """" at 4:04" for a turn of a timestamped transcript, else nothing."""
+    from .render import fmt_time
+
+    return f" at {fmt_time(seconds)}" if seconds is not None else ""
+
+
 def _wrap(text: str) -> str:
     return "\n".join(textwrap.fill(p, 96) for p in text.split("\n\n"))
 
@@ -345,7 +349,7 @@ def format_passage(p: Passage, seen: set[str] | None = None) -> str:
     speaker's run of turns are set apart by a blank line. A long turn is cut to whole
     paragraphs around its answer span, as in the app (`render.excerpt_bounds`); `transcript-qa
     turns` or `--json` give it whole."""
-    from .render import excerpt_bounds, fmt_time, turn_label
+    from .render import excerpt_bounds, turn_label
 
     t = p.turn
     flag = " (low confidence)" if p.low_confidence else ""
@@ -355,16 +359,13 @@ def format_passage(p: Passage, seen: set[str] | None = None) -> str:
         text = ("… " if a else "") + _wrap(t.text[a:b]) + (" …" if b < len(t.text) else "")
     else:
         text = "\n\n".join(_wrap(x.text) for x in p.run)
-    first = p.run[0]  # a run of turns: where it starts
-    when = f" at {fmt_time(first.start)}" if first.start is not None else ""
     who = _who(t.speaker_name, t.speaker_role, seen)
-    return f"{head}\n   {who}, {turn_label(p.run)}{when}: " + (
+    # a run of turns: where it starts
+    return f"{head}\n   {who}, {turn_label(p.run)}{_at(p.run[0].start)}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
 
 
 def format_answer(a) -> str:
-    from .render import fmt_time
-
     lines = []
     seen: set[str] = set()
     if a.abstained:
@@ -376,8 +377,8 @@ def format_answer(a) -> str:
             from .answer import lacking_message
 
             lines.append(f"  Note: {lacking_message(a.lacks)}")
-        when = f" at {fmt_time(t.start)}" if t.start is not None else ""
-        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role, seen)}, turn {t.number}{when}, "
+        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role, seen)}, turn {t.number}"
+                     f"{_at(t.start)}, "
                      f"{a.cited.transcript_title}")
         lines.append("")
         lines.append("Cited passages:")

@@ -261,9 +261,10 @@ def build(qa, startup: Startup):
             # the lists too: this page may not have caught up with a transcript added since
             transcripts, speakers = _choices(qa, transcript)
             target = int(turn) if turn is not None else None
-            now = qa.turns(transcript) if target is not None and data.get("check") else []
-            cited = next((t for t in now if t.number == target), None)
-            if now and (cited is None or render.text_check(cited.text) != data["check"]):
+            check = data.get("check")
+            cited = (qa.context(transcript, target, before=0, after=0)
+                     if target is not None and check else None)
+            if cited is not None and (not cited or render.text_check(cited[0].text) != check):
                 # replaced since the answer: that turn number holds other words now
                 view = render.error_html(
                     f"This transcript has changed since the answer was given: turn {target} "
