@@ -398,3 +398,17 @@ def test_format_flag_with_content_that_does_not_fit(tmp_path):
         parse_file(SEED, "vtt")
     with pytest.raises(TranscriptQAError, match=r"not an SRT file"):
         parse_bytes(b"hello\n", Path("x.srt"))
+
+
+@pytest.mark.parametrize("label, shown", [
+    ("MR. MCCORMACK", "Mr. McCormack"),
+    ("MS. O’CONNELL", "Ms. O’Connell"),  # stop 20: was `Ms. O’connell`
+    ("MR. D'ANGELO", "Mr. D'Angelo"),
+    ("MS. JEAN-PIERRE", "Ms. Jean-Pierre"),
+    ("O'NEIL-SMITH", "O'Neil-Smith"),  # each part of a double-barrelled name
+    ("PAO", "PAO"),  # a call sign stays as written
+])
+def test_an_unresolved_label_reads_as_a_name(label, shown):
+    from transcript_qa.formats.base import pretty_label
+
+    assert pretty_label(label) == shown

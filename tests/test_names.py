@@ -116,6 +116,23 @@ def test_find_names_speakers_in_questions(question, labels, said):
     assert [question[s:e] for s, e in spans] == said
 
 
+@pytest.mark.parametrize("question,said", [
+    ("What figure did Dawn O'Connell give?", "O'Connell"),  # typed straight, written curly
+    ("What figure did Dawn O’Connell give?", "O’Connell"),
+    ("What was O'Connell's update?", "O'Connell"),
+    ("What did Mr. D’Angelo say?", "Mr. D’Angelo"),  # typed curly, written straight
+])
+def test_a_name_is_found_whichever_apostrophe_is_typed(question, said):
+    """A transcript writes `MS. O’CONNELL` with a curly apostrophe, a user types a straight
+    one (stop 20: the speaker went unnamed, and so unboosted, on a monkeypox briefing)."""
+    people = [("MS. O’CONNELL", "Ms. O’Connell"), ("MR. D'ANGELO", "Mr. D'Angelo")]
+    named, spans = find(question, people)
+    assert len(named) == 1 and [question[s:e] for s, e in spans] == [said]
+    from transcript_qa.names import matcher
+
+    assert matcher(tuple(people)).lookup("o'connell") == {"MS. O’CONNELL"}
+
+
 def test_find_keeps_to_the_allowed_speakers():
     """Search builds one matcher per index; a transcript filter narrows what it found."""
     q = "What did Morgan say?"

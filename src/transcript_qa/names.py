@@ -63,8 +63,13 @@ def core_name(text: str) -> str:
     return " ".join(words).strip(" ,")
 
 
+# A transcript's "O’Connell" is the "O'Connell" a user types: apostrophes fold to one (one
+# character for one, so spans found in the folded question hold in the question as typed).
+_APOSTROPHES = str.maketrans("’‘ʼ`", "''''")
+
+
 def _norm(text: str) -> str:
-    return " ".join(text.split()).strip(EDGE).lower()
+    return " ".join(text.split()).strip(EDGE).lower().translate(_APOSTROPHES)
 
 
 def forms(label: str, name: str, role: str | None = None) -> set[str]:

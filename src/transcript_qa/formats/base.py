@@ -83,12 +83,17 @@ def pretty_label(label: str) -> str:
     if " " not in label and (len(label) <= 3 or any(c.isdigit() for c in label)):
         return label  # an acronym or call sign (PAO, CDR, CV-39), not a name
 
-    def word(w: str) -> str:
+    def part(w: str) -> str:
         t = w.capitalize()
         if re.match(r"^(Mc|Mac)[a-z]{2,}", t):
             k = 2 if t.startswith("Mc") else 3
             t = t[:k] + t[k].upper() + t[k + 1 :]
-        return "-".join(p.capitalize() if p else p for p in t.split("-")) if "-" in t else t
+        if re.match(r"^[OD]['’][a-z]{2,}", t):  # `MS. O’CONNELL` -> `Ms. O’Connell`
+            t = t[:2] + t[2].upper() + t[3:]
+        return t
+
+    def word(w: str) -> str:  # each part of a double-barrelled name: `FINCH-SAUNDERS`
+        return "-".join(part(p) if p else p for p in w.split("-"))
 
     return " ".join(word(w) for w in label.split())
 
