@@ -128,6 +128,23 @@ def test_a_named_speakers_turn_holding_the_question_words_is_not_refused(tmp_pat
     assert qa.ask("What did the professor say about the budget?").abstained
 
 
+@pytest.mark.parametrize("question, words", [
+    ("What three elements did Lagon say are used to control a victim?", "force, fraud, and coercion"),
+    ("Where did Lagon go in February?", "Vienna"),
+])
+def test_a_named_speakers_turn_holding_a_third_of_the_words_is_not_refused(seed_qa, question,
+                                                                         words):
+    """Both find Lagon's answer at a cosine under ABSTAIN_BELOW (0.21, 0.13), in a turn that
+    holds 36% and 45% of the question's words: answered since stop 20 (NAMED_FOUND_MIN 0.3;
+    at 0.5 both were refused)."""
+    from transcript_qa.answer import ABSTAIN_BELOW, abstains, confidence
+
+    a = seed_qa.ask(question)
+    assert not a.abstained and words in a.text and a.cited.turn.speaker == "AMBASSADOR LAGON"
+    assert max(confidence(p) for p in a.passages[:3]) < ABSTAIN_BELOW
+    assert abstains(a.passages, named_found=0.5)
+
+
 @pytest.mark.parametrize("question, speaker", [
     ("What did Lagon say?", "AMBASSADOR LAGON"),
     ("What did the ambassador say?", "AMBASSADOR LAGON"),
