@@ -258,6 +258,14 @@ def test_timings_cover_every_stage(seed_qa):
     ("How many people are trafficked for labor or sex?", "number"),
     ("Which agencies help victims of labor or sex trafficking?", "org"),
     ("What happens to victims who are sick or injured?", None),
+    # "what" with "is the" between (stop 20: these asked for nothing in particular)
+    ("What's the share of women among the victims?", "percent"),
+    ("What is the percentage of child victims?", "percent"),
+    ("whats the fraction of the usual vacine dose given", "percent"),  # typed carelessly
+    ("What is the cost of one dose?", "number"),
+    ("What was the number of cases last week?", "number"),
+    ("What is the date of the next report?", "time"),
+    ("What is the shark?", None),
 ])
 def test_question_type_names_what_is_asked_for(question, kind):
     from transcript_qa.answer import question_type
@@ -279,6 +287,11 @@ def test_a_sentence_has_the_type_only_with_something_the_question_lacks():
     assert not has_type("They passed a law in the year 2000.", "number", "How many laws?")
     assert has_type("It comes out in June.", "time", "When does the report come out?")
     assert not has_type("Anything at all, Mexico.", None, q)
+    # a multiple (stop 20): "By how much can the new dosing stretch the supply?"
+    stretch = "By how much can the new dosing stretch the supply?"
+    assert has_type("It increases the doses available by up to fivefold.", "number", stretch)
+    assert has_type("A two-fold rise.", "number", stretch)
+    assert not has_type("The manifold pressure is steady.", "number", stretch)
 
 
 def test_a_share_needs_a_percentage_and_an_organisation_needs_its_name():

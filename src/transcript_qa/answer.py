@@ -67,11 +67,13 @@ SPAN_TYPE = 0.15
 _OPENS = (r"^\W*(?:(?:do|does|can|could|would|will)\s+(?:you|anyone|someone|anybody)\s+"
           r"(?:know|tell\s+me|say|remember|explain)\s+|(?:please\s+)?tell\s+me\s+|"
           r"i\s+(?:want\s+to\s+know|wonder|would\s+like\s+to\s+know)\s+)?(?:[\w'’-]+[^\w'’-]+)?")
+# "What share", "What's the share", "What is the fraction", "whats the cost"
+_WHAT = r"\bwhat(?:['’]?s|\s+is|\s+was|\s+are|\s+were)?(?:\s+the|\s+a|\s+an)?\s+"
 _QUESTION_TYPES = (
-    ("percent", re.compile(r"\bwhat (?:share|percentage|percent|proportion|portion|fraction)\b",
+    ("percent", re.compile(rf"{_WHAT}(?:share|percentage|percent|proportion|portion|fraction)\b",
                            re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|often|old|far|big|large|high|fast|"
-                          r"heavy|tall)\b|\bwhat (?:number|amount|price|cost)\b|"
+                          rf"heavy|tall)\b|{_WHAT}(?:number|amount|price|cost)\b|"
                           r"\b(?:phone|telephone|fax|hotline)(?:['’]s)? number\b|"
                           # a quantity: "What maximum altitude ...?", "What was his heart rate?"
                           r"\bwhat(?:['’]s| is| was| were| are)? (?:the |its |his |her |their |"
@@ -84,8 +86,8 @@ _QUESTION_TYPES = (
                           r"(?=\s+(?:did|does|do|was|is|were|are|has|had|have|will|would|can|"
                           r"could|of|at|in|on|for|during|when|after|before)\b|\s*[?.,!;:]|\s*$)",
                           re.I)),
-    ("time", re.compile(rf"{_OPENS}when\b|\b(?:what|which) (?:year|month|day|date|time|decade|"
-                        r"century)\b", re.I)),
+    ("time", re.compile(rf"{_OPENS}when\b|(?:{_WHAT}|\bwhich\s+)(?:year|month|day|date|time|"
+                        r"decade|century)\b", re.I)),
     # "Which UN bodies", "what international organisations", "which of the agencies"; not
     # "What happens to companies", "What kind of companies" or "What about the agencies".
     ("org", re.compile(r"\b(?:which|what)\s+(?:of\s+the\s+|(?!(?:is|are|was|were|do|does|did|"
@@ -107,7 +109,10 @@ _NUMBER = re.compile(r"(?<![\d,.])\d|[$€£%]|\b(?:zero|two|three|four|five|six
                      r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|"
                      r"forty|fifty|sixty|seventy|eighty|ninety|(?:hundred|thousand|million|"
                      r"billion)s?|"
-                     r"dozens?|half|percent|twice|thrice)\b", re.I)
+                     r"dozens?|half|percent|twice|thrice|"
+                     # a multiple: "up to fivefold", "a two-fold rise"
+                     r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand)"
+                     r"-?fold)\b", re.I)
 _DATED_YEAR = re.compile(r"\b(?:in|since|by|from|until|till|year|of|early|late|mid|before|"
                          r"after|during|around|circa)\s+(?:1[89]|20)\d\d\b", re.I)
 _HOURS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
