@@ -279,6 +279,47 @@ def test_a_run_is_the_same_passage_whichever_of_its_turns_a_question_finds(tmp_p
     assert len(shown) == len(set(shown)) and any(len(p.run) == 4 for p in ps)
 
 
+def test_a_run_goes_on_across_another_speakers_nod(tmp_path, encoder):
+    """A briefing (monkeypox, 2022) has "MS. O’CONNELL: It just — we got the latest numbers in
+    from the SNS." / "MR. FENTON: Oh, good." / "MS. O’CONNELL: So 441,000, as you said, ...":
+    one passage, the nod shown by its speaker's name (there, turn by turn, the figure waited
+    behind the place rule and ranked below 5th). With `backchannels=False` each turn stands
+    alone. A question or a longer reply is no nod."""
+    import json
+
+    from transcript_qa.cli import format_passage
+    from transcript_qa.render import answer_html
+
+    lines = ["MR. FENTON: Next question goes to the vaccine supply in the national stockpile.",
+             "MS. O’CONNELL: Hey, Bob, can I track real quick?", "MR. FENTON: Yep. Yep.",
+             "MS. O’CONNELL: It just — we got the latest numbers in from the SNS.",
+             "MR. FENTON: Oh, good.",
+             "MS. O’CONNELL: So 441,000 vials, as you said, in the SNS, hot off the presses.",
+             "MR. FENTON: Yeah, I appreciate that, Dawn. Things are moving each day.",
+             "DR. WALENSKY: Cases are rising in several states this month.",
+             "MR. FENTON: Really?", "DR. WALENSKY: Yes, in nine states, mostly in cities."]
+    src = tmp_path / "briefing.txt"
+    src.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    turns = {t.number: t for t in qa.turns("briefing")}
+    s = Searcher(qa.index, qa.encoder)
+    assert [t.number for t in s._utterance_of(turns[4])] == [2, 3, 4, 5, 6]
+    assert s._utterance_of(turns[6]) == s._utterance_of(turns[2])
+    assert s._utterance_of(turns[8]) == [turns[8]]  # Fenton's "Really?" asks: no nod
+    assert s._utterance_of(turns[7]) == [turns[7]]  # Fenton's "Yeah, I appreciate ..." is a turn
+    a = qa.ask("How many vials are in the stockpile?")
+    assert "441,000" in a.text and [t.number for t in a.cited.run] == [2, 3, 4, 5, 6]
+    assert a.cited.turn.speaker == "MS. O’CONNELL"
+    row = json.loads(json.dumps(a.passages[0].to_dict()))
+    assert [(x["turn"], x["speaker"]) for x in row["turns"]][2:4] == [(4, "MS. O’CONNELL"),
+                                                                   (5, "MR. FENTON")]
+    assert "[Mr. Fenton:] Oh, good." in format_passage(a.passages[0], set())
+    assert '<span class="tqa-nod-who">Mr. Fenton:</span> Oh, good.' in answer_html(a)
+    apart = Searcher(qa.index, qa.encoder, Ranking(backchannels=False))
+    assert apart._utterance_of(turns[4]) == [turns[4]]
+
+
 def test_a_span_that_only_echoes_the_question_gives_way_to_the_rest_of_the_utterance(seed_qa):
     """Lagon's turns 15-18 are one utterance; turn 17 is just "Sex trafficking and forced labor
     of migrants.", every word of it in the question. The answer is the sentence before it, in

@@ -358,7 +358,8 @@ def format_passage(p: Passage, seen: set[str] | None = None) -> str:
         a, b = excerpt_bounds(t.text, p.span_start, p.span_end)
         text = ("… " if a else "") + _wrap(t.text[a:b]) + (" …" if b < len(t.text) else "")
     else:
-        text = "\n\n".join(_wrap(x.text) for x in p.run)
+        text = "\n\n".join(_wrap(x.text if x.speaker == t.speaker  # another's nod, by name
+                                  else f"[{x.speaker_name}:] {x.text}") for x in p.run)
     who = _who(t.speaker_name, t.speaker_role, seen)
     # a run of turns: where it starts
     return f"{head}\n   {who}, {turn_label(p.run)}{_at(p.run[0].start)}: " + (

@@ -109,7 +109,8 @@ class Passage:
             "low_confidence": self.low_confidence,
             "span_start": self.span_start,
             "span_end": self.span_end,
-            "turns": [{"turn": x.number, "text": x.text, "start_char": x.start_char,
+            "turns": [{"turn": x.number, "speaker": x.speaker, "speaker_name": x.speaker_name,
+                       "text": x.text, "start_char": x.start_char,
                        "end_char": x.end_char, "start": x.start, "end": x.end}
                       for x in self.run],
         }

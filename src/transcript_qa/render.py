@@ -84,7 +84,8 @@ def _speaker(turn: Turn, colours: Colours, with_role: bool = True, badge: str = 
 
 
 def turn_label(run: Sequence[Turn]) -> str:
-    """"turn 5", or "turns 38–40" for a passage that is one speaker's run of turns."""
+    """"turn 5", or "turns 38–40" for a passage that is one speaker's run of turns (with any
+    nod from another speaker between them)."""
     first, last = run[0].number, run[-1].number
     return f"turn {first}" if first == last else f"turns {first}–{last}"
 
@@ -205,7 +206,11 @@ def _run_text(run: Sequence[Turn], cited: Turn, marks: Sequence[tuple[int, int]]
         return _turn_text(cited, marks, focus)
     return "".join(
         f'<p class="tqa-part" data-turn="{t.number}">'
-        f"{_text(t.text, marks if t.number == cited.number else ())}</p>" for t in run)
+        f"{_text(t.text, marks if t.number == cited.number else ())}</p>"
+        if t.speaker == cited.speaker else  # another speaker's nod inside the run, by name
+        f'<p class="tqa-part tqa-nod" data-turn="{t.number}">'
+        f'<span class="tqa-nod-who">{esc(t.speaker_name)}:</span> {_text(t.text)}</p>'
+        for t in run)
 
 
 def _time(turn: Turn) -> str:
@@ -553,6 +558,8 @@ a.tqa-goto:hover { text-decoration: underline; }
 .tqa-body { white-space: pre-line; line-height: 1.6; overflow-wrap: anywhere; }
 .tqa-part { margin: 0 0 0.6em; }
 .tqa-part:last-child { margin-bottom: 0; }
+.tqa-nod { color: var(--body-text-color-subdued); font-size: 0.92em; }
+.tqa-nod-who { font-weight: 600; }
 blockquote.tqa-cited { margin: 0; padding: 12px 16px; border-radius: 8px;
   background: var(--background-fill-secondary); border: none; font-size: 0.97rem; }
 .tqa-body mark { background: #fde68a; color: inherit; padding: 1px 2px; border-radius: 3px; }

@@ -125,6 +125,7 @@ class Ranking:
     encode_fixed: bool = True  # the encoder sees the question with its typos corrected (`Query.fixed`)
     # A short run of one speaker's turns is listed as one passage (`_utterances`).
     utterances: bool = True
+    backchannels: bool = True  # ... across another speaker's nod ("Oh, good.": `_bridged`)
 
 
 def check_question(question: str) -> str:
@@ -834,6 +835,7 @@ class Searcher:
             if len(run) > 1 and not q.keyword_search and _echoes(q, t, c.span):
                 keys = {(x.transcript_id, x.number) for x in run}
                 sib = [d for d in cands if (d.tid, d.number) in keys and d is not c
+                       and turns[(d.tid, d.number)].speaker == t.speaker
                        and not d.f.get("completes")
                        and not _echoes(q, turns[(d.tid, d.number)], d.span)]
                 if sib:
@@ -848,7 +850,10 @@ class Searcher:
             return [t]
         near = self.index.turns_between(t.transcript_id, t.number - UTTERANCE_MAX_TURNS,
                                         t.number + UTTERANCE_MAX_TURNS)
-        run = [x for x in near if x.utterance == t.utterance]
+        if self.ranking.backchannels:
+            run = _bridged(near, t)
+        else:
+            run = [x for x in near if x.utterance == t.utterance]
         # At most UTTERANCE_MAX_TURNS turns: the window then holds all of it from any of its
         # turns (a run that reaches the window's edge is longer), so the run is the same
         # whichever turn a question finds.
@@ -856,6 +861,38 @@ class Searcher:
                 or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS):
             return [t]
         return run
+
+
+def _backchannel(turn: Turn) -> bool:
+    """"Oh, good.", "Yep. Yep.", "Mm-hmm.": another speaker's nod, not a turn of their own."""
+    return len(turn.text.split()) <= BACKCHANNEL_WORDS and not _is_question(turn.text)
+
+
+def _bridged(near: list[Turn], t: Turn) -> list[Turn]:
+    """`t`'s utterance in `near` (consecutive turns, in order), going on across another
+    speaker's backchannel to the same speaker's next turn: "MS. O’CONNELL: It just — we got
+    the latest numbers in from the SNS." / "MR. FENTON: Oh, good." / "MS. O’CONNELL: So
+    441,000, as you said, in the SNS ..." is one passage, the nod included."""
+    i = next(j for j, x in enumerate(near) if x.number == t.number)
+
+    lo = hi = i
+    while True:
+        if lo >= 1 and near[lo - 1].utterance == near[lo].utterance:
+            lo -= 1
+        elif (lo >= 2 and near[lo - 2].speaker == t.speaker and _backchannel(near[lo - 1])
+              and near[lo - 1].speaker != t.speaker):
+            lo -= 2
+        else:
+            break
+    while True:
+        if hi + 1 < len(near) and near[hi + 1].utterance == near[hi].utterance:
+            hi += 1
+        elif (hi + 2 < len(near) and near[hi + 2].speaker == t.speaker
+              and _backchannel(near[hi + 1]) and near[hi + 1].speaker != t.speaker):
+            hi += 2
+        else:
+            break
+    return near[lo:hi + 1]
 
 
 def _echoes(q: Query, turn: Turn, span: tuple[int, int]) -> bool:
