@@ -32,7 +32,7 @@ from transcript_qa.train import _subset  # noqa: E402
 # (cosine threshold, ungrounded threshold, named-and-found share): the shipped rule first.
 RULES = [(A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, A.NAMED_FOUND_MIN),
          (A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, 2.0)] + [
-    (A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, x) for x in (0.3, 0.4, 0.6, 0.7)] + [
+    (A.ABSTAIN_BELOW, A.UNGROUNDED_BELOW, x) for x in (0.4, 0.5, 0.6, 0.7)] + [
     (A.ABSTAIN_BELOW, 0.0, A.NAMED_FOUND_MIN)] + [
     (A.ABSTAIN_BELOW, u, A.NAMED_FOUND_MIN) for u in (0.35, 0.45, 0.5)] + [
     (0.35, 0.0, A.NAMED_FOUND_MIN), (0.4, 0.0, A.NAMED_FOUND_MIN)]

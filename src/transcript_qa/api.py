@@ -179,6 +179,7 @@ class TranscriptQA:
         embed (the one question encode), search (FAISS + FTS5), rerank (features + scorer),
         answer (span pick and abstention).
         """
+        from . import roster
         from .answer import DECISION_DEPTH, answer
         from .search import check_question
 
@@ -189,8 +190,14 @@ class TranscriptQA:
         timings: dict[str, float] = {}
         passages = self._searcher().search(question, max(k, DECISION_DEPTH), filters, timings)
         t1 = time.perf_counter()
-        result = answer(question, passages)
-        result.passages = result.passages[:k]
+        # "Who is Lagon?", "Who is the host?": the header's line on them, when it has one
+        people = (roster.find(question, self.index, filters.transcripts)
+                  if filters.speaker is None else [])
+        if people:
+            result = roster.answer(question, people, passages, self.index.titles, k)
+        else:
+            result = answer(question, passages)
+            result.passages = result.passages[:k]
         t2 = time.perf_counter()
         result.timings = {"filters": t1 - t0 - sum(timings.values()), **timings,
                           "answer": t2 - t1, "total": t2 - t0}

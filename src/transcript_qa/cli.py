@@ -360,9 +360,10 @@ def format_passage(p: Passage, seen: set[str] | None = None) -> str:
     else:
         text = "\n\n".join(_wrap(x.text if x.speaker == t.speaker  # another's nod, by name
                                   else f"[{x.speaker_name}:] {x.text}") for x in p.run)
-    who = _who(t.speaker_name, t.speaker_role, seen)
-    # a run of turns: where it starts
-    return f"{head}\n   {who}, {turn_label(p.run)}{_at(p.run[0].start)}: " + (
+    # a run of turns: where it starts; a header line (roster.py) is nobody's turn
+    who = (f"{_who(t.speaker_name, t.speaker_role, seen)}, {turn_label(p.run)}"
+           f"{_at(p.run[0].start)}" if t.number else "The transcript's header")
+    return f"{head}\n   {who}: " + (
         textwrap.indent(f'"{text}"', "   ").lstrip())
 
 
@@ -378,8 +379,9 @@ def format_answer(a) -> str:
             from .answer import lacking_message
 
             lines.append(f"  Note: {lacking_message(a.lacks)}")
-        lines.append(f"  -- {_who(t.speaker_name, t.speaker_role, seen)}, turn {t.number}"
-                     f"{_at(t.start)}, "
+        who = (f"{_who(t.speaker_name, t.speaker_role, seen)}, turn {t.number}{_at(t.start)}"
+               if t.number else "the transcript's header")  # roster.py: no turn of speech
+        lines.append(f"  -- {who}, "
                      f"{a.cited.transcript_title}")
         lines.append("")
         lines.append("Cited passages:")

@@ -433,7 +433,9 @@ def _fill_vocab(db: sqlite3.Connection) -> None:
 
 
 def _insert_transcript(db: sqlite3.Connection, t: Transcript) -> None:
-    speakers = [{"name": s.name, "role": s.role} for s in t.speakers]
+    speakers = [{"name": s.name, "role": s.role}
+                | ({"line": s.line, "start_char": s.start_char, "end_char": s.end_char}
+                   if s.line is not None else {}) for s in t.speakers]
     db.execute(
         "INSERT INTO transcripts VALUES (?, ?, ?, ?, ?, ?, ?)",
         (t.id, t.title, t.source, t.format, t.sha256, len(t.turns), json.dumps(speakers)),
@@ -725,6 +727,11 @@ class Index:
     @property
     def n_units(self) -> int:
         return int(self.faiss.ntotal)
+
+    def directories(self) -> dict[str, list[Speaker]]:
+        """Per transcript, the people its header names (`Transcript.speakers`)."""
+        return {tid: [Speaker(**s) for s in json.loads(speakers)] for tid, speakers in
+                self.db.execute("SELECT id, speakers FROM transcripts ORDER BY id")}
 
     def transcripts(self) -> list[dict[str, Any]]:
         rows = self.db.execute(

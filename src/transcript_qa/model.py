@@ -15,6 +15,11 @@ class Speaker:
 
     name: str
     role: str | None = None
+    # The header line naming them ("Mark P. Lagon, Ambassador-At-Large and ..."), verbatim, and
+    # its offsets in the decoded source: what answers "Who is Lagon?" (roster.py).
+    line: str | None = field(default=None, compare=False)
+    start_char: int | None = field(default=None, compare=False)
+    end_char: int | None = field(default=None, compare=False)
 
 
 @dataclass

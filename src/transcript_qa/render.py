@@ -87,6 +87,8 @@ def turn_label(run: Sequence[Turn]) -> str:
     """"turn 5", or "turns 38–40" for a passage that is one speaker's run of turns (with any
     nod from another speaker between them)."""
     first, last = run[0].number, run[-1].number
+    if first == last == 0:
+        return "header"  # roster.py: the header line naming someone, no turn of speech
     return f"turn {first}" if first == last else f"turns {first}–{last}"
 
 
@@ -96,6 +98,9 @@ def _goto(turn: Turn, title: str, run: Sequence[Turn] = (),
     `span` (offsets into the turn's text) marked there and scrolled to: centring a long turn
     put the reader in its middle, far from the quoted sentence."""
     when = f" · {fmt_time(turn.start)}" if turn.start is not None else ""
+    if turn.number == 0:  # a header line (roster.py): Browse lists turns, so no link
+        return (f'<span class="tqa-title">{esc(title or turn.transcript_id)}</span> · '
+                f'{turn_label(run or [turn])}')
     span = valid_span(turn.text, span)
     at = f' data-start="{span[0]}" data-end="{span[1]}"' if span else ""
     return (f'<a class="tqa-goto" href="#" data-transcript="{esc(turn.transcript_id)}" '
@@ -232,6 +237,8 @@ def _with_context(run: Sequence[Turn], body: str, context: ContextFn | None,
     demand."""
     first, last = run[0], run[-1]
     tid = first.transcript_id
+    if first.number == 0:  # a header line (roster.py) has no turns around it
+        context = None
     before = [t for t in context(tid, first.number) if t.number < first.number] if context else []
     after = [t for t in context(tid, last.number) if t.number > last.number] if context else []
     if not before and not after:

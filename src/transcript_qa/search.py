@@ -724,7 +724,7 @@ class Searcher:
             f["phrase"] = phrase_share(q, turn.text, found)
             if r.neighbour_words:
                 f["near_cov"] = _near_coverage(q, turns, key, f["turn_cov"], found_by_turn)
-            f["is_question"] = float(_is_question(turn.text))
+            f["is_question"] = float(is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
             cands.append(_Cand(tid, number, f, span_, first=(ss[0][0], ss[0][1]) if ss else span_,
@@ -741,7 +741,7 @@ class Searcher:
             # by "?" alone, as the learned reranker was trained (not `_answers`' reporter rule)
             f["prev_q"] = (near_cos.get((tid, number - 1), 0.0)
                            if prev is not None and prev.speaker != turn.speaker
-                           and _is_question(prev.text) else 0.0)
+                           and is_question(prev.text) else 0.0)
         if cands:
             top_cos = max(c.f["unit_cos"] for c in cands)
             top_sent = max(c.f["sent_max"] for c in cands)
@@ -865,7 +865,7 @@ class Searcher:
 
 def _backchannel(turn: Turn) -> bool:
     """"Oh, good.", "Yep. Yep.", "Mm-hmm.": another speaker's nod, not a turn of their own."""
-    return len(turn.text.split()) <= BACKCHANNEL_WORDS and not _is_question(turn.text)
+    return len(turn.text.split()) <= BACKCHANNEL_WORDS and not is_question(turn.text)
 
 
 def _bridged(near: list[Turn], t: Turn) -> list[Turn]:
@@ -1069,13 +1069,13 @@ def _answers(question: Turn, reply: Turn) -> bool:
     Sullivan and Tony Blinken and — and others."), but then a reply of a word or three
     ("Yeah.") is a backchannel while the reporter goes on, not an answer."""
     if (question.speaker == reply.speaker or reply.speaker_name == REPORTER
-            or _is_question(reply.text)):
+            or is_question(reply.text)):
         return False
-    return _is_question(question.text) or (question.speaker_name == REPORTER
+    return is_question(question.text) or (question.speaker_name == REPORTER
                                            and len(reply.text.split()) > BACKCHANNEL_WORDS)
 
 
-def _is_question(text: str) -> bool:
+def is_question(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’)").endswith("?")
 
 

@@ -28,7 +28,7 @@ from .base import flat, words_found
 Parser = Callable[[str, str, str], Transcript]
 
 # Bump when any parser's output changes: the index re-parses every transcript then.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: header participant lines keep their offsets (roster.py)
 
 PARSERS: dict[str, Parser] = {
     "press": press.parse, "log": timestamped.parse, "srt": subtitles.parse_srt,

@@ -310,7 +310,9 @@ def _header(
             heading = heading or m.group("text").strip("*_ ") or None
             texts.append(lines[0])
         elif len(lines) == 1 and (m := _PARTICIPANT.match(lines[0])):
-            speakers.append(Speaker(name=m.group("name"), role=m.group("role").strip()))
+            at = b.para.start + b.para.text.find(lines[0])
+            speakers.append(Speaker(name=m.group("name"), role=m.group("role").strip(),
+                                    line=lines[0], start_char=at, end_char=at + len(lines[0])))
         elif len(lines) == 1 and len(lines[0]) <= 200 and _kind(b) == "text":
             first_line = first_line or " ".join(lines[0].split())
             texts.append(lines[0])

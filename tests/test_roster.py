@@ -1,0 +1,78 @@
+"""Who is who (roster.py): questions about the participants are answered with the header line
+that names them, cited where it stands in the file; other questions are searched as ever."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import QMSUM_DEV, SEED, make_qa
+from transcript_qa.formats import source_text
+from transcript_qa.roster import HEADER
+
+LAGON = ("Mark P. Lagon, Ambassador-At-Large and Director of the Office To Monitor and Combat "
+         "Trafficking in Persons (TIP) and Senior Advisor to the Secretary of State")
+MCCORMACK = "Sean McCormack, Department Spokesman"
+
+
+@pytest.mark.parametrize("question, line", [
+    ("Who is Lagon?", LAGON),
+    ("Who is Sean McCormack?", MCCORMACK),  # cited Lagon's introduction before
+    ("What is Mark Lagon's position?", LAGON),  # refused before
+    ("what's the ambassador's job", LAGON),
+    ("What does McCormack do?", MCCORMACK),
+    ("Who is the host?", MCCORMACK),  # the one whose turns are questions
+    ("Who hosts the podcast?", MCCORMACK),
+    ("Who is the guest?", LAGON),
+    ("Who is being interviewed?", LAGON),
+    ("What position does the guest hold at the State Department?", LAGON),
+])
+def test_who_someone_is_comes_from_the_header(seed_qa, question, line):
+    a = seed_qa.ask(question, k=3)
+    assert not a.abstained and a.text == line
+    t = a.cited.turn
+    assert (t.number, t.speaker) == (0, HEADER) and a.passages[0] is a.cited
+    assert a.text == t.text[a.span_start:a.span_end]
+    assert source_text(SEED)[t.start_char:t.end_char] == line  # where it stands in the file
+    assert all(p.turn.number > 0 for p in a.passages[1:])  # then what search found
+
+
+def test_who_the_speakers_are_is_the_headers_lines_together(seed_qa):
+    a = seed_qa.ask("Who are the speakers?")
+    t = a.cited.turn
+    assert a.text == f"{LAGON}\n\n{MCCORMACK}"
+    assert " ".join(source_text(SEED)[t.start_char:t.end_char].split()) == " ".join(a.text.split())
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the leading NGO?",  # no speaker
+    "What did Lagon say about Mexico?",  # about what they say
+    "Who is Lagon talking to?",
+    "Who is responsible for making trafficking happen, beyond poverty?",
+])
+def test_other_questions_are_searched(seed_qa, question):
+    a = seed_qa.ask(question)
+    assert a.cited is None or a.cited.turn.number > 0
+
+
+def test_a_speaker_filter_or_a_headerless_transcript_searches_as_ever(seed_qa, tmp_path,
+                                                                       encoder):
+    """A speaker filter asks for that speaker's turns; a meeting's header names nobody."""
+    a = seed_qa.ask("Who is Lagon?", speaker="Lagon")
+    assert a.passages and all(p.turn.speaker == "AMBASSADOR LAGON" for p in a.passages)
+    meeting = sorted((QMSUM_DEV / "transcripts").glob("Bmr*.txt"))[0]
+    qa = make_qa(tmp_path, [meeting], encoder)
+    qa.build_index()
+    a = qa.ask("Who is the professor?")
+    assert a.cited is None or a.cited.turn.number > 0
+
+
+def test_a_header_answer_reads_as_the_header_in_the_app_and_the_cli(seed_qa):
+    from transcript_qa.cli import format_answer
+    from transcript_qa.render import answer_html
+
+    a = seed_qa.ask("Who is the host?", k=2)
+    html = answer_html(a, seed_qa.context)
+    cite = html[html.index('class="tqa-cite"'):html.index("</section>")]
+    assert "tqa-goto" not in cite and "· header" in cite  # Browse lists turns: no link
+    out = format_answer(a)
+    assert f"Answer: {MCCORMACK}\n  -- the transcript's header, Policy Podcast" in out
+    assert "turn 0" not in out
