@@ -24,6 +24,9 @@ MCCORMACK = "Sean McCormack, Department Spokesman"
     ("Who is the guest?", LAGON),
     ("Who is being interviewed?", LAGON),
     ("What position does the guest hold at the State Department?", LAGON),
+    ("Who is the host of the podcast?", MCCORMACK),
+    ("What is the position of Mark Lagon?", LAGON),
+    ("What is Lagon's role in the State Department?", LAGON),
 ])
 def test_who_someone_is_comes_from_the_header(seed_qa, question, line):
     a = seed_qa.ask(question, k=3)
@@ -46,6 +49,8 @@ def test_who_the_speakers_are_is_the_headers_lines_together(seed_qa):
     "Who is the leading NGO?",  # no speaker
     "What did Lagon say about Mexico?",  # about what they say
     "Who is Lagon talking to?",
+    "Who is the host country?",
+    "What is the job of the office?",
     "Who is responsible for making trafficking happen, beyond poverty?",
 ])
 def test_other_questions_are_searched(seed_qa, question):

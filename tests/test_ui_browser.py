@@ -278,6 +278,20 @@ def test_citation_opens_its_turn_in_browse(page):
         "(() => { const r = document.querySelector('#tqa-browse .tqa-target')"
         ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
     assert page.locator("#tqa-browse .tqa-turn").count() == 42
+    # The same citation opened again scrolls to its turn again (stop 20: the view was the
+    # same, so nothing redrew, and Browse stayed where Ask had left the page)
+    page.locator("#tqa-back").click()
+    ask(page, "Who runs the national hotline?")  # a turn far down the transcript
+    link = page.locator('#tqa-result .tqa-cite a.tqa-goto[data-turn="39"]')
+    for _ in range(2):
+        link.click()
+        page.locator("#tqa-browse #turn-39.tqa-target").wait_for()
+        page.wait_for_function(
+            "(() => { const r = document.querySelector('#tqa-browse .tqa-target')"
+            ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()",
+            timeout=5000)
+        page.locator("#tqa-back").click()
+        page.evaluate("window.scrollTo(0, 0)")
 
 
 def test_opening_a_transcript_list_and_closing_it_keeps_the_filters(page, app):

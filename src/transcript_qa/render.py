@@ -542,7 +542,7 @@ CSS = """
   font-weight: 600; margin-right: 6px; }
 .tqa-lacks { margin: -4px 0 12px; padding: 6px 10px; border-left: 3px solid #d97706;
   background: var(--background-fill-secondary); font-size: 0.95rem; }
-.tqa-answer-text { font-size: 1.25rem; line-height: 1.5; font-weight: 600; margin: 0 0 12px;
+.tqa-answer-text { white-space: pre-line; font-size: 1.25rem; line-height: 1.5; font-weight: 600; margin: 0 0 12px;
   overflow-wrap: anywhere; }
 .tqa-verdict { font-size: 1.15rem; font-weight: 600; margin: 0 0 6px; }
 .tqa-hint { margin: 0; color: var(--body-text-color-subdued); }
@@ -565,7 +565,7 @@ a.tqa-goto:hover { text-decoration: underline; }
 .tqa-body { white-space: pre-line; line-height: 1.6; overflow-wrap: anywhere; }
 .tqa-part { margin: 0 0 0.6em; }
 .tqa-part:last-child { margin-bottom: 0; }
-.tqa-nod { color: var(--body-text-color-subdued); font-size: 0.92em; }
+.tqa-nod { font-style: italic; font-size: 0.95em; }
 .tqa-nod-who { font-weight: 600; }
 blockquote.tqa-cited { margin: 0; padding: 12px 16px; border-radius: 8px;
   background: var(--background-fill-secondary); border: none; font-size: 0.97rem; }

@@ -22,12 +22,13 @@ HEADER_TURN = 0  # turns are numbered from 1
 
 # The question with the person it asks about replaced by "X" (a name, or a role word below).
 _P = r"(?:the\s+)?X"
+_JOB = r"(?:job|role|title|position|office|post|occupation)(?:\s+title)?"
+_WHERE = r"(?:\s+(?:at|in|on|of|for)\s+[\w\s.'’-]{1,60})?"  # "... at the State Department"
 _ABOUT = re.compile(
-    rf"^\W*(?:who(?:['’]s|\s+is|\s+was)\s+{_P}|tell\s+me\s+about\s+{_P}|"
-    rf"what(?:['’]s|\s+is|\s+was)\s+{_P}['’]?s?\s+(?:job|role|title|position|office|post|"
-    rf"occupation)(?:\s+title)?|"
-    rf"what\s+(?:job|role|title|position|office|post)\s+(?:does|did)\s+{_P}\s+(?:have|hold)"
-    rf"(?:\s+(?:at|in)\s+[\w\s.'’-]{{1,60}})?|"
+    rf"^\W*(?:who(?:['’]s|\s+is|\s+was)\s+{_P}{_WHERE}|tell\s+me\s+about\s+{_P}|"
+    rf"what(?:['’]s|\s+is|\s+was)\s+{_P}['’]?s?\s+{_JOB}{_WHERE}|"
+    rf"what(?:['’]s|\s+is|\s+was)\s+the\s+{_JOB}\s+of\s+{_P}{_WHERE}|"
+    rf"what\s+{_JOB}\s+(?:does|did)\s+{_P}\s+(?:have|hold){_WHERE}|"
     rf"what\s+(?:does|did)\s+{_P}\s+do(?:\s+for\s+a\s+living)?)\W*$", re.I)
 # Role words for the two sides of an interview: the one who asks and the one who answers.
 _ASKER = re.compile(r"\b(?:host|interviewer|moderator|presenter|anchor)\b", re.I)

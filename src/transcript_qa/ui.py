@@ -272,6 +272,9 @@ def build(qa, startup: Startup):
                 ) + browse_view(transcript)
             else:
                 view = browse_view(transcript, target=target, span=span)
+            # a fresh value every time: the same citation opened again redraws, and so
+            # scrolls to its turn again (an unchanged value runs no script)
+            view += f'<span hidden data-opened="{time.monotonic_ns()}"></span>'
         except (TranscriptQAError, ValueError, TypeError) as exc:
             return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), render.error_html(str(exc)),
                     gr.skip())
