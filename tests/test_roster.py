@@ -38,6 +38,29 @@ def test_who_someone_is_comes_from_the_header(seed_qa, question, line):
     assert all(p.turn.number > 0 for p in a.passages[1:])  # then what search found
 
 
+@pytest.mark.parametrize("question, line", [
+    ("Who is Legon?", LAGON),  # one letter wrong: abstained before
+    ("Who is Lagno?", LAGON),  # two letters swapped
+    ("What is Legon's job?", LAGON),
+    ("What is Lagons job?", LAGON),  # the possessive without its apostrophe
+    ("Who is McCormak?", MCCORMACK),
+    ("What does Mccormick do?", MCCORMACK),
+])
+def test_a_misspelt_surname_still_finds_its_header_line(seed_qa, question, line):
+    a = seed_qa.ask(question, k=3)
+    assert not a.abstained and a.text == line and a.cited.turn.speaker == HEADER
+
+
+@pytest.mark.parametrize("question", [
+    "Who is Logan?",  # two edits from "Lagon": nobody in the header
+    "Who is Mexico?",  # a word the transcript says is not a misspelt name
+    "Who is Legon talking to?",  # not a who-is question
+])
+def test_a_word_far_from_every_surname_is_no_header_question(seed_qa, question):
+    a = seed_qa.ask(question, k=3)
+    assert a.cited is None or a.cited.turn.speaker != HEADER
+
+
 def test_who_the_speakers_are_is_the_headers_lines_together(seed_qa):
     a = seed_qa.ask("Who are the speakers?")
     t = a.cited.turn

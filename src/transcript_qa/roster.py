@@ -70,6 +70,8 @@ def find(question: str, index: Index, transcript_ids: tuple[str, ...] = ()
         return _by_side(index, lines, asker=bool(_ASKER.search(role.group(0))))
     labels, spans = names.find(question, index.speakers(()),
                                {lab for lab, _, _ in index.speakers(tids)})
+    if not labels:
+        return _misspelt(question, index, lines)
     if len(spans) != 1 or len(labels) != 1:
         return []
     s, e = spans[0]
@@ -78,6 +80,35 @@ def find(question: str, index: Index, transcript_ids: tuple[str, ...] = ()
     (label,) = labels
     who = {name for lab, name, _ in index.speakers(tids) if lab == label}
     return [(tid, p) for tid, people in lines.items() for p in people if p.name in who]
+
+
+# A capitalised word that may be a misspelt surname ("Legon"), with a possessive "'s".
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][A-Za-z]{3,}(?:['’]s)?(?![\w'’-])")
+
+
+def _misspelt(question: str, index: Index, lines: dict[str, list[Speaker]]
+              ) -> list[tuple[str, Speaker]]:
+    """"Who is Legon?": the header person whose last name the one capitalised word in the
+    person's place misspells by one edit (OSA: "Lagno" too), same first letter, 4+ letters.
+    Search never matches a single word fuzzily (`names.find`: "William" is not "Williams");
+    here only the header's few people are candidates, and only a word that no transcript
+    says, so a real word or another person's name is never taken for one of them."""
+    from rapidfuzz.distance import OSA
+
+    found: list[tuple[str, Speaker]] = []
+    for m in _CAPITALISED.finditer(question):
+        if not _ABOUT.match(question[:m.start()] + "X" + question[m.end():]):
+            continue
+        word = re.sub(r"['’]s$", "", m.group(0)).lower()
+        if index.document_frequency([word]):
+            return []  # a word of the transcripts: not a misspelling
+        for tid, people in lines.items():
+            for p in people:
+                last = (names.core_name(p.name).split() or [""])[-1].lower()
+                if (len(last) >= 4 and last[0] == word[0] and last != word
+                        and OSA.distance(word, last, score_cutoff=1) <= 1):
+                    found.append((tid, p))
+    return found if len({p.name for _, p in found}) == 1 else []
 
 
 def _header_lines(index: Index, tids: tuple[str, ...]) -> dict[str, list[Speaker]]:
