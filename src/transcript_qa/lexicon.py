@@ -197,7 +197,7 @@ _ASKS = ("what", "who", "whom", "whose", "where", "when", "which", "why", "how")
 _HOW = ("many", "much")
 
 
-def _one_edit(word: str, choices: tuple[str, ...]) -> str | None:
+def one_edit(word: str, choices: tuple[str, ...]) -> str | None:
     """The only choice within one edit (OSA) of `word`, or None (none, or two: "hwo" is a swap
     of both "how" and "who")."""
     from rapidfuzz.distance import OSA
@@ -226,11 +226,11 @@ def respell_asking(question: str, known: Callable[[list[str]], dict[str, int]],
         return question
     first = ms[0].group(0).lower()
     fixes: dict[int, str] = {}
-    if typo(first) and (fix := _one_edit(first, _ASKS)) is not None:
+    if typo(first) and (fix := one_edit(first, _ASKS)) is not None:
         fixes[0] = first = fix
     if first == "how" and len(ms) > 1:
         second = ms[1].group(0).lower()
-        if typo(second) and (fix := _one_edit(second, _HOW)) is not None:
+        if typo(second) and (fix := one_edit(second, _HOW)) is not None:
             fixes[1] = fix
     for i in sorted(fixes, reverse=True):
         typed = ms[i].group(0)

@@ -159,7 +159,7 @@ class Matcher:
         FUZZY_MIN ("Mark Lagn")."""
         from rapidfuzz import fuzz, process
 
-        text = _possessive(_norm(typed))
+        text = possessive(_norm(typed))
         if not text:
             return frozenset()
         if text in self.labels:
@@ -232,7 +232,7 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(s < b and a < e for a, b in spans)
 
 
-def _possessive(text: str) -> str:
+def possessive(text: str) -> str:
     return re.sub(r"['’]s?$", "", text)
 
 
@@ -258,7 +258,7 @@ def find(
         text = _norm(question[s:e])
         if text in m_.labels:
             take(m_.labels[text], s, e)
-        elif (bare := _possessive(text)) in m_.labels:  # "Julie Morgan's": the name only
+        elif (bare := possessive(text)) in m_.labels:  # "Julie Morgan's": the name only
             take(m_.labels[bare], s, e - (len(text) - len(bare)))
     if m_.fuzzy:
         _fuzzy(question, m_, take, spans)
@@ -266,7 +266,7 @@ def find(
     # ("Mark the countries ..."), where no full name (exact or misspelt) was found
     opening = len(question) - len(question.lstrip(EDGE))
     for s, e, _ in _runs(question, 1):
-        bare = _possessive(_norm(question[s:e]))
+        bare = possessive(_norm(question[s:e]))
         if bare in m_.given and question[s].isupper() and s > opening:
             take(m_.given[bare], s, s + len(bare))
     return named, sorted(spans)
@@ -280,7 +280,7 @@ def _fuzzy(question: str, m_: Matcher, take: Callable[[frozenset[str], int, int]
 
     for s, e, n in _runs(question, 4):
         full = _norm(question[s:e])
-        text = _possessive(full)
+        text = possessive(full)
         e -= len(full) - len(text)
         words = question[s:e].split()
         if (len(text) < 6 or not words or not all(w[0].isupper() for w in words)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from . import names
+from . import lexicon, names
 from .index import Index
 from .model import Answer, Passage, Speaker, Turn
 from .search import is_question
@@ -93,22 +93,19 @@ def _misspelt(question: str, index: Index, lines: dict[str, list[Speaker]]
     Search never matches a single word fuzzily (`names.find`: "William" is not "Williams");
     here only the header's few people are candidates, and only a word that no transcript
     says, so a real word or another person's name is never taken for one of them."""
-    from rapidfuzz.distance import OSA
-
-    found: list[tuple[str, Speaker]] = []
     for m in _CAPITALISED.finditer(question):
         if not _ABOUT.match(question[:m.start()] + "X" + question[m.end():]):
             continue
-        word = re.sub(r"['’]s$", "", m.group(0)).lower()
+        word = names.possessive(m.group(0)).lower()
         if index.document_frequency([word]):
             return []  # a word of the transcripts: not a misspelling
-        for tid, people in lines.items():
-            for p in people:
-                last = (names.core_name(p.name).split() or [""])[-1].lower()
-                if (len(last) >= 4 and last[0] == word[0] and last != word
-                        and OSA.distance(word, last, score_cutoff=1) <= 1):
-                    found.append((tid, p))
-    return found if len({p.name for _, p in found}) == 1 else []
+        people = [(tid, p, (names.core_name(p.name).split() or [""])[-1].lower())
+                  for tid, ps in lines.items() for p in ps]
+        last = lexicon.one_edit(word, tuple({s for _, _, s in people if len(s) >= 4
+                                              and s[0] == word[0] and s != word}))
+        found = [(tid, p) for tid, p, s in people if s == last]
+        return found if len({p.name for _, p in found}) == 1 else []
+    return []
 
 
 def _header_lines(index: Index, tids: tuple[str, ...]) -> dict[str, list[Speaker]]:
