@@ -27,6 +27,10 @@ MCCORMACK = "Sean McCormack, Department Spokesman"
     ("Who is the host of the podcast?", MCCORMACK),
     ("What is the position of Mark Lagon?", LAGON),
     ("What is Lagon's role in the State Department?", LAGON),
+    ("Who is the host asking the ambassador the questions?", MCCORMACK),  # Lagon's turn before
+    ("Who asks the questions?", MCCORMACK),  # named by what they do
+    ("Who is the person answering the questions?", LAGON),
+    ("Who was asked the questions in this podcast?", LAGON),
 ])
 def test_who_someone_is_comes_from_the_header(seed_qa, question, line):
     a = seed_qa.ask(question, k=3)
@@ -84,6 +88,7 @@ def test_who_the_speakers_are_is_the_headers_lines_together(seed_qa):
     "What did Lagon say about Mexico?",  # about what they say
     "Who is Lagon talking to?",
     "Who is the host country?",
+    "Who asked the question about Mexico?",  # one question, about something
     "What is the job of the office?",
     "Who is responsible for making trafficking happen, beyond poverty?",
 ])

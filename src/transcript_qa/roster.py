@@ -35,9 +35,22 @@ _ASKER = re.compile(r"\b(?:host|interviewer|moderator|presenter|anchor)\b", re.I
 _ANSWERER = re.compile(r"\b(?:guest|interviewee)\b", re.I)
 _ROLE_WORD = re.compile(r"\b(?:the\s+)?(?:host|interviewer|moderator|presenter|anchor|guest|"
                         r"interviewee)\b", re.I)
-_INTERVIEWED = re.compile(r"^\W*who\s+(?:is|was)\s+(?:being\s+)?interviewed\W*$", re.I)
-_INTERVIEWING = re.compile(r"^\W*who\s+(?:is\s+(?:doing\s+the\s+)?interviewing|hosts?|"
-                           r"(?:is|was)\s+hosting)\b[\w\s]{0,40}\W*$", re.I)
+# "Who is the person / the host asking (the ambassador) the questions?", "Who asks the
+# questions?", "Who is answering them?": the one who asks, or who answers, named by what they do.
+_ONE = r"(?:the\s+(?:\w+\s+)?(?:person|one|man|woman|host|interviewer|guest|interviewee)\s+)"
+_DOING = (r"^\W*who(?:['’]s|\s+(?:is|was)\s+{one}?(?:(?:who|that)\s+(?:is\s+|was\s+)?)?|"
+          r"\s+{one}?)(?:{verbs})\s+(?:[\w.]+\s+){{0,3}}?(?:the\s+|these\s+|all\s+the\s+)?"
+          r"questions(?:\s+to\s+(?:the\s+)?[\w.]+(?:\s+[\w.]+)?)?"
+          r"(?:\s+(?:here|in\s+(?:this|the)\s+\w+))?\W*$")
+_INTERVIEWED = re.compile(
+    r"^\W*who\s+(?:is|was)\s+(?:being\s+)?interviewed\W*$|"
+    + _DOING.format(one=_ONE, verbs=r"answer(?:s|ed|ing)?|(?:is\s+|was\s+)?being\s+asked|"
+                    r"(?<=is\s)asked|(?<=was\s)asked|takes?|took|taking|fields?|fielding"), re.I)
+_INTERVIEWING = re.compile(
+    r"^\W*who\s+(?:is\s+(?:doing\s+the\s+)?interviewing|hosts?|(?:is|was)\s+hosting)\b"
+    r"[\w\s]{0,40}\W*$|"
+    + _DOING.format(one=_ONE, verbs=r"asking|posing|putting|"
+                    r"(?<!is\s)(?<!was\s)(?:asks|asked|poses|posed|puts|put)"), re.I)
 _EVERYONE = re.compile(
     r"^\W*(?:who\s+(?:are|were)\s+the\s+(?:speakers|participants|guests|panelists|people\s+"
     r"(?:speaking|talking))|who\s+(?:is|was)\s+(?:speaking|talking|in\s+(?:this|the)\s+\w+)|"
