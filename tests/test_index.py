@@ -126,6 +126,25 @@ def test_unparseable_file_is_skipped_and_reported(tmp_path, encoder):
     assert qa.status().fresh  # the bad file does not force a rebuild on every query
 
 
+def test_files_of_no_transcript_type_are_named_not_silently_left_out(tmp_path, encoder):
+    qa = make_qa(tmp_path, [SEED], encoder)
+    folder = qa.cfg.transcripts_dir
+    (folder / "talk.pdf").write_bytes(b"%PDF-1.4 ...")
+    (folder / "NOTES").write_text("to read later", encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\0")  # hidden: the system's, not the user's
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    for report in (qa.build_index(), qa.build_index()):  # built, then up to date
+        assert report.ignored == ["NOTES", "talk.pdf"]
+        lines = report.summary().splitlines()
+        assert "  not read talk.pdf: not a transcript type ('.pdf'); export or save it as " \
+            "one of .json, .log, .markdown, .md, .srt, .text, .txt, .vtt" in lines
+        assert any(x.startswith("  not read NOTES: not a transcript type (no extension)")
+                   for x in lines)
+        assert any(x.startswith("  skipped empty.txt: ") for x in lines)
+        assert not any("DS_Store" in x for x in lines)
+    assert not report.rebuilt and qa.transcript_ids() == [SEED.stem]
+
+
 def test_missing_transcripts_folder_is_a_user_error(tmp_path):
     from transcript_qa.api import TranscriptQA
     from transcript_qa.config import load_config

@@ -639,12 +639,16 @@ def test_first_run_with_no_transcripts_says_what_to_do_then_upload_works(
     from transcript_qa import ui
 
     qa = make_qa(tmp_path_factory.mktemp("empty"), [], encoder)
+    (qa.cfg.transcripts_dir / "talk.pdf").write_bytes(b"%PDF-1.4 ...")  # no transcript type
     demo, url = ui.serve(qa, block=False, server_port=free_port())
     try:
         pg = browser.new_page()
         pg.set_default_timeout(TIMEOUT)
         pg.goto(url)
-        pg.locator("#tqa-banner .tqa-status-error", has_text="No transcripts yet").wait_for()
+        banner = pg.locator("#tqa-banner .tqa-status-error", has_text="No transcripts yet")
+        banner.wait_for()
+        assert "(talk.pdf is not a transcript type ('.pdf'); export or save it as one of " \
+            in banner.inner_text()
         add_transcript(pg, tmp_path / "town-hall.txt", TOWN_HALL)
         pg.locator("#tqa-stats", has_text="1 transcript · 4 turns").wait_for()
         assert pg.locator("#tqa-banner").is_hidden()

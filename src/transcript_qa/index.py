@@ -100,6 +100,24 @@ def scan(transcripts_dir: Path) -> list[SourceFile]:
     return found
 
 
+def unsupported(transcripts_dir: Path) -> list[str]:
+    """Files in the folder that are never read (no transcript type: "talk.pdf", "notes.docx").
+    Named in the build report, so a file dropped in is not silently left out of search."""
+    if not transcripts_dir.is_dir():
+        return []
+    return [p.name for p in sorted(transcripts_dir.iterdir())
+            if p.is_file() and not p.name.startswith(".")
+            and p.suffix.lower() not in formats.EXTENSIONS]
+
+
+def unsupported_note(name: str) -> str:
+    """Why `name` is not read, and what to do."""
+    suffix = Path(name).suffix.lower()
+    kind = f"'{suffix}'" if suffix else "no extension"
+    return (f"not a transcript type ({kind}); export or save it as one of "
+            f"{', '.join(sorted(formats.EXTENSIONS))}")
+
+
 # ----------------------------------------------------------------------------- manifest
 
 
@@ -183,6 +201,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # file name -> why it was skipped
+    ignored: list[str] = field(default_factory=list)  # files of no transcript type (`unsupported`)
     embedded_units: int = 0
     embedded_texts: int = 0  # units + sentences actually encoded (distinct texts)
     total_units: int = 0
@@ -192,7 +211,8 @@ class BuildReport:
 
     def summary(self) -> str:
         if not self.rebuilt:
-            return f"Index is up to date ({self.total_turns} turns, {self.total_units} units)."
+            return "\n".join([f"Index is up to date ({self.total_turns} turns, "
+                              f"{self.total_units} units)."] + self._left_out())
         parts = [
             f"{label} {len(items)}" for label, items in (
                 ("added", self.added), ("changed", self.changed), ("removed", self.removed),
@@ -204,10 +224,14 @@ class BuildReport:
             + ", ".join(parts) + f"; embedded {self.embedded_units} units"
             + f" ({self.embedded_texts} distinct texts with their sentences)."
         ]
+        return "\n".join(lines + self._left_out())
+
+    def _left_out(self) -> list[str]:
+        """A line per file of the folder that is not searched, and why."""
         # a parse error names its file already ("x.txt: looks like a binary file ...")
-        lines += [f"  skipped {name}: {why.removeprefix(f'{name}: ')}"
-                  for name, why in self.errors.items()]
-        return "\n".join(lines)
+        return ([f"  skipped {name}: {why.removeprefix(f'{name}: ')}"
+                 for name, why in self.errors.items()]
+                + [f"  not read {name}: {unsupported_note(name)}" for name in self.ignored])
 
 
 def _lock(index_dir: Path):
@@ -253,6 +277,9 @@ def _report_fresh(cfg: Config) -> BuildReport:
     return BuildReport(
         version=str(m.get("version", "")), unchanged=sorted(m.get("transcripts", {})),
         total_units=int(m.get("n_units", 0)), total_turns=int(m.get("n_turns", 0)),
+        errors={str(e.get("path", tid)): str(e.get("error", ""))
+                for tid, e in sorted(m.get("skipped", {}).items())},
+        ignored=unsupported(cfg.transcripts_dir),
     )
 
 
@@ -261,7 +288,7 @@ def _build_locked(
     force: bool,
 ) -> BuildReport:
     t0 = time.perf_counter()
-    report = BuildReport(rebuilt=True)
+    report = BuildReport(rebuilt=True, ignored=unsupported(cfg.transcripts_dir))
     index_dir = cfg.index_dir
     old = read_manifest(index_dir)
     old_dir = _current_dir(index_dir)

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import render
 from .config import Config
 from .errors import TranscriptQAError
-from .index import scan
+from .index import scan, unsupported, unsupported_note
 from .model import plural
 
 log = logging.getLogger("transcript_qa")
@@ -68,9 +68,12 @@ class Startup:
 
     def _run(self) -> None:
         try:
-            if not scan(self.qa.cfg.transcripts_dir):
+            folder = self.qa.cfg.transcripts_dir
+            if not scan(folder):
+                other = unsupported(folder)  # "talk.pdf": say why it is not read
+                why = f" ({other[0]} is {unsupported_note(other[0])})" if other else ""
                 raise TranscriptQAError(
-                    f"No transcripts yet in {self.qa.cfg.transcripts_dir}: add files there "
+                    f"No transcripts yet in {folder}{why}: add files there "
                     "(then restart), or upload one in the Upload tab.")
             status = self.qa.status()
             if not status.fresh:
