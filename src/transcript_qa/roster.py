@@ -36,7 +36,8 @@ _ANSWERER = re.compile(r"\b(?:guest|interviewee)\b", re.I)
 _ROLE_WORD = re.compile(r"\b(?:the\s+)?(?:host|interviewer|moderator|presenter|anchor|guest|"
                         r"interviewee)\b", re.I)
 # "Who is the person / the host asking (the ambassador) the questions?", "Who asks the
-# questions?", "Who is answering them?": the one who asks, or who answers, named by what they do.
+# questions?", "Who is answering the questions?": the one who asks, or who answers, named by
+# what they do.
 _ONE = r"(?:the\s+(?:\w+\s+)?(?:person|one|man|woman|host|interviewer|guest|interviewee)\s+)"
 _DOING = (r"^\W*who(?:['’]s|\s+(?:is|was)\s+{one}?(?:(?:who|that)\s+(?:is\s+|was\s+)?)?|"
           r"\s+{one}?)(?:{verbs})\s+(?:[\w.]+\s+){{0,3}}?(?:the\s+|these\s+|all\s+the\s+)?"
