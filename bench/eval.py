@@ -54,6 +54,7 @@ SYSTEMS = {
     "full-no-cut-handoff": replace(FULL, cut_handoff=False),
     "full-no-utterances": replace(FULL, utterances=False),
     "full-no-backchannels": replace(FULL, backchannels=False),
+    "full-global-stats": replace(FULL, local_stats=False),
     "full-no-answer-type": replace(FULL, answer_type=False),
     "full-no-cascade": replace(FULL, rerank_depth=0),
     "full-cascade-20": replace(FULL, rerank_depth=20),

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -31,6 +32,7 @@ from .model import Speaker, Transcript, Turn
 from .passages import UNITS_VERSION, build_sentences, build_units
 
 if TYPE_CHECKING:
+    from .bm25 import TranscriptBM25
     from .embed import Encoder
 
 INDEX_FORMAT = 2  # 2: sentence vectors and a surface-word vocabulary beside the units
@@ -62,6 +64,10 @@ CREATE TABLE sentences (
 );
 CREATE INDEX sentences_by_turn ON sentences (transcript_id, turn);
 CREATE TABLE vocab (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE transcript_vocab (
+  transcript_id TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
+  PRIMARY KEY (transcript_id, term)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE units_fts USING fts5(
   text, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
@@ -447,16 +453,22 @@ def _copy_transcripts(db: sqlite3.Connection, old_db: Path, ids: list[str]) -> N
 
 
 def _fill_vocab(db: sqlite3.Connection) -> None:
-    """Surface words with their unit frequency: what typo correction matches against (the
-    FTS5 vocabulary holds porter stems, too far from what people mistype)."""
+    """Surface words with their unit frequency, in the whole index (what typo correction
+    matches against: the FTS5 vocabulary holds porter stems, too far from what people mistype)
+    and per transcript (how rare a question word is where a turn was said: `Searcher`)."""
     from collections import Counter
 
     from .lexicon import words
 
     df: Counter[str] = Counter()
-    for (text,) in db.execute("SELECT text FROM units"):
-        df.update(set(words(text)))
+    per: dict[str, Counter[str]] = {}
+    for tid, text in db.execute("SELECT transcript_id, text FROM units ORDER BY id"):
+        seen = set(words(text))
+        df.update(seen)
+        per.setdefault(tid, Counter()).update(seen)
     db.executemany("INSERT INTO vocab VALUES (?, ?)", sorted(df.items()))
+    db.executemany("INSERT INTO transcript_vocab VALUES (?, ?, ?)",
+                   ((tid, w, n) for tid in sorted(per) for w, n in sorted(per[tid].items())))
 
 
 def _insert_transcript(db: sqlite3.Connection, t: Transcript) -> None:
@@ -679,6 +691,15 @@ class Index:
             self._unit_table = table
         return table
 
+    def bm25(self) -> "TranscriptBM25":
+        """BM25 with each transcript's own statistics (`bm25.py`), built once."""
+        scorer = getattr(self, "_bm25", None)
+        if scorer is None:
+            from .bm25 import TranscriptBM25
+
+            scorer = self._bm25 = TranscriptBM25(lambda: self.db, self.unit_table().transcript)
+        return scorer
+
     def turns_for(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Turn]:
         """The stored turns for (transcript_id, number) pairs; unknown pairs are left out."""
         out: dict[tuple[str, int], Turn] = {}
@@ -743,6 +764,70 @@ class Index:
                 f"SELECT term, df FROM vocab WHERE term IN ({marks})", chunk))
         return out
 
+    def document_frequency_by_transcript(
+        self, transcript_ids: list[str], terms: list[str],
+    ) -> dict[str, dict[str, int]] | None:
+        """`document_frequency` within each transcript; None for an index built before
+        transcripts kept their own counts (its next build adds them)."""
+        if not self._has_transcript_vocab():
+            return None
+        out: dict[str, dict[str, int]] = {t: {} for t in transcript_ids}
+        terms = list(dict.fromkeys(terms))
+        for tids in _chunks(list(out), 400):  # type: ignore[arg-type]
+            for chunk in _chunks(terms, 400):  # type: ignore[arg-type]
+                for tid, term, df in self.db.execute(
+                    "SELECT transcript_id, term, df FROM transcript_vocab WHERE transcript_id "
+                    f"IN ({','.join('?' * len(tids))}) AND term IN ({','.join('?' * len(chunk))})",
+                    [*tids, *chunk]):
+                    out[tid][term] = df
+        return out
+
+    def _has_transcript_vocab(self) -> bool:
+        has = getattr(self, "_transcript_vocab", None)
+        if has is None:
+            has = self._transcript_vocab = bool(self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'transcript_vocab'").fetchone())
+        return has
+
+    def word_stats(self, transcript_ids: tuple[str, ...] = ()) -> "WordStats":
+        """The surface-word statistics of some transcripts (all when empty): what a question
+        searched within them is read against (typo corrections, joined forms, IDF)."""
+        if not transcript_ids or not self._has_transcript_vocab() or set(transcript_ids) >= set(
+                self.unit_table().transcript_ids):
+            return WordStats(self.document_frequency, self.vocabulary, self.n_units)
+        key = tuple(sorted(transcript_ids))
+        cache = self.__dict__.setdefault("_word_stats", {})
+        if key not in cache:
+            def df(terms: list[str], tids: tuple[str, ...] = key) -> dict[str, int]:
+                out: dict[str, int] = {}
+                dfs = self.document_frequency_by_transcript(list(tids), terms) or {}
+                for per in dfs.values():
+                    for w, n in per.items():
+                        out[w] = out.get(w, 0) + n
+                return out
+
+            def vocab(tids: tuple[str, ...] = key) -> list[str]:
+                marks = ",".join("?" * len(tids))
+                return [r[0] for r in self.db.execute(
+                    f"SELECT DISTINCT term FROM transcript_vocab WHERE transcript_id IN ({marks})",
+                    tids)]
+
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = WordStats(df, lru_cache(maxsize=1)(vocab),
+                                   sum(self.units_in(t) for t in key))
+        return cache[key]
+
+    def units_in(self, transcript_id: str) -> int:
+        """How many units (windows) a transcript has."""
+        table = self.unit_table()
+        counts = getattr(self, "_units_in", None)
+        if counts is None:
+            counts = self._units_in = dict(zip(
+                table.transcript_ids, np.bincount(table.transcript,
+                                                  minlength=len(table.transcript_ids)).tolist()))
+        return int(counts.get(transcript_id, 0))
+
     def vocabulary(self) -> list[str]:
         """All indexed surface words, loaded once (for typo correction)."""
         vocab = getattr(self, "_vocab", None)
@@ -779,6 +864,15 @@ class Index:
         if conn is not None:
             conn.close()
             self._local.db = None
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """Surface-word statistics of (some transcripts of) an index (`Index.word_stats`)."""
+
+    document_frequency: Callable[[list[str]], dict[str, int]]
+    vocabulary: Callable[[], list[str]]
+    n_units: int
 
 
 @dataclass

@@ -32,7 +32,7 @@ from .answer import (asked_words, best_sentence, choice_options, has_type, lacki
 from .embed import Encoder
 from .errors import TranscriptQAError
 from .formats.labels import REPORTER
-from .index import Index
+from .index import Index, WordStats
 from .lexicon import (CLASHING, OPINION, WORD, acronyms, corrections, is_keyword_search,
                       joined_forms,
                       keywords, respell_asking, split_exclusion, stem, topic, undot)
@@ -126,6 +126,10 @@ class Ranking:
     # A short run of one speaker's turns is listed as one passage (`_utterances`).
     utterances: bool = True
     backchannels: bool = True  # ... across another speaker's nod ("Oh, good.": `_bridged`)
+    # Word statistics of each candidate's own transcript: its BM25 (`bm25.py`) and the IDF its
+    # word coverage weighs by (`Searcher._local_idf`), so a transcript ranks its turns the
+    # same whatever else is indexed (FTS5 still finds the candidates).
+    local_stats: bool = True
 
 
 def check_question(question: str) -> str:
@@ -180,6 +184,10 @@ class Query:
     # group index -> its stems, for groups whose stem is too short to match as a prefix
     # ("war" would find "warm"): a word found for them counts only if it has one (`matches`)
     short: dict[int, frozenset[str]] = field(default_factory=dict)
+    # per group: its words as indexed (the word, its corrections and joined forms), and
+    # whether it is in the "besides X" clause (zero weight for the span): per-transcript IDF
+    words: list[list[str]] = field(default_factory=list)
+    gone: list[bool] = field(default_factory=list)
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -189,10 +197,14 @@ class Query:
 
 def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking: Ranking,
             encoder: object | None = None) -> Query:
-    """`encoder` (optional) vets typo corrections of words it knows whole (`_same_word`)."""
+    """`encoder` (optional) vets typo corrections of words it knows whole (`_same_word`).
+    Words are read against the statistics of the transcripts searched (`allowed_tids`, all
+    when empty; with `Ranking.local_stats`): within one transcript, what is a typo or a rare
+    word is what it would be were that transcript indexed alone."""
+    stats = index.word_stats(allowed_tids if ranking.local_stats else ())
     pieces = getattr(encoder, "word_pieces", None)
     if ranking.typos and pieces is not None:  # no encoder: no way to tell a word from a typo
-        question = respell_asking(question, index.document_frequency, lambda w: pieces(w) == 1)
+        question = respell_asking(question, stats.document_frequency, lambda w: pieces(w) == 1)
     # Speakers are found in the question as typed (respelt), which the encoder reads too
     # ("the U.S. ambassador" is a speaker's office); its words are read with "U.S." as "US".
     asked = question
@@ -200,7 +212,7 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     question, text = undot(question), undot(text)
     caps = acronyms(question)
     kw = list(dict.fromkeys(keywords(text)))
-    fixes = _fixes(kw or keywords(question), index, ranking, encoder)
+    fixes = _fixes(kw or keywords(question), stats, ranking, encoder)
     fixes = {w: f for w, f in fixes.items() if w not in caps}  # "USAID" is not "said"
     if ranking.speakers and fixes:
         # A misspelt speaker or office ("What did the ambasador say?") is found respelt. The
@@ -215,12 +227,12 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     # "???" has no words to ground either: it is topical
     topical = any(w not in OPINION for w in kw) or not named
     kw = kw or list(dict.fromkeys(keywords(question)))
-    joins = joined_forms(text, index.document_frequency) if ranking.joins else {}
+    joins = joined_forms(text, stats.document_frequency) if ranking.joins else {}
     groups_w = [[w] + fixes.get(w, []) + joins.get(w, []) for w in kw]
     stems = [list(dict.fromkeys(stem(g))) for g in groups_w]
-    df = index.document_frequency([w for g in groups_w for w in g])
-    n = max(index.n_units, 1)
-    idf = [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in groups_w]
+    df = stats.document_frequency([w for g in groups_w for w in g])
+    n = max(stats.n_units, 1)
+    idf = idf_of(groups_w, df, n)
     # An abbreviation: BM25 reads "U.S." as the phrase "u s", and a bare "us" is mostly the
     # pronoun (CLASHING), so that one is looked for dotted only.
     lexical = [t for g in groups_w
@@ -242,7 +254,14 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
                  excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone),
-                 short=short)
+                 short=short, words=groups_w, gone=[w in gone for w in kw])
+
+
+def idf_of(words: list[list[str]], df: dict[str, int], n_units: int) -> list[float]:
+    """Per group of words (a question word and its other spellings): the IDF of its most
+    frequent spelling among `n_units` units."""
+    n = max(n_units, 1)
+    return [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in words]
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -261,12 +280,12 @@ def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
     return named, text
 
 
-def _fixes(words: list[str], index: Index, ranking: Ranking,
+def _fixes(words: list[str], stats: WordStats, ranking: Ranking,
            encoder: object | None) -> dict[str, list[str]]:
     """Typo corrections of the words the index lacks (`lexicon.corrections`, `_same_word`)."""
     if not ranking.typos:
         return {}
-    fixes = corrections(words, index.document_frequency, index.vocabulary)
+    fixes = corrections(words, stats.document_frequency, stats.vocabulary)
     return _same_word(fixes, encoder) if encoder is not None else fixes
 
 
@@ -392,7 +411,8 @@ def phrase_share(q: Query, text: str, found: list[tuple[int, int]] | None = None
 
 
 def _near_coverage(q: Query, turns: dict[tuple[str, int], Turn], key: tuple[str, int],
-                   own: float, found: dict[tuple[str, int], list[tuple[int, int]]]) -> float:
+                   own: float, found: dict[tuple[str, int], list[tuple[int, int]]],
+                   idf: list[float] | None = None) -> float:
     """How much the turns right before and after raise a turn's share of the question's words
     (0 when they add none): the exchange a turn sits in, not the turn alone, answers.
     `found` caches `matches` per turn across the candidates of one question."""
@@ -402,7 +422,7 @@ def _near_coverage(q: Query, turns: dict[tuple[str, int], Turn], key: tuple[str,
         if k not in found and k in turns:
             found[k] = matches(q, turns[k].text)
         hits += found.get(k, [])
-    return coverage(q, hits) - own
+    return coverage(q, hits, idf=idf) - own
 
 
 def coverage(q: Query, found: list[tuple[int, int]], start: int = 0, end: int = 1 << 62,
@@ -519,6 +539,8 @@ class Searcher:
                 sql += " AND rowid IN (SELECT value FROM json_each(?))"
                 args.append("[" + ",".join(map(str, allowed.tolist())) + "]")
         rows = self.index.db.execute(sql + " ORDER BY rank LIMIT ?", [*args, n]).fetchall()
+        if self.ranking.local_stats and rows:
+            return self.index.bm25().scores(terms, [int(r) for r, _ in rows])
         return {int(r): float(s) for r, s in rows}
 
     # ------------------------------------------------------------------ ranking
@@ -674,10 +696,12 @@ class Searcher:
 
         cands: list[_Cand] = []
         found_by_turn: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        local = self._local_idf(q, list(dict.fromkeys(t for t, _ in keys)))
         for key in keys:
             turn = turns.get(key)
             if turn is None:
                 continue
+            idf, span_idf = local.get(key[0], (q.idf, q.span_idf))
             f = dict(turn_unit[key])
             ss = by_turn.get(key, [])
             cs = sent_cos.get(key, [])
@@ -689,7 +713,7 @@ class Searcher:
                 order = sorted(range(len(cs)), key=lambda i: -cs[i])
                 f["sent_max"] = cs[order[0]]
                 f["sent_2nd"] = cs[order[1]] if len(cs) > 1 else cs[order[0]]
-                covs = [coverage(q, found, a, b) for a, b, _ in ss]
+                covs = [coverage(q, found, a, b, idf) for a, b, _ in ss]
                 f["sent_cov"] = max(covs)
                 # The answer span (answer.sentence_scores): meaning, shared rare words, the
                 # sentence before or after as context, and the kind of thing asked for;
@@ -697,11 +721,11 @@ class Searcher:
                 span_cos, span_covs = cs, covs
                 if q.focus_vec is not None:
                     span_cos = [float(v @ q.focus_vec) for _, _, v in ss]
-                    span_covs = [coverage(q, found, a, b, q.span_idf) for a, b, _ in ss]
+                    span_covs = [coverage(q, found, a, b, span_idf) for a, b, _ in ss]
                 # ... and with the sentence before or after it, whichever shares more
                 last = len(ss) - 1
-                win = [max(coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], q.span_idf),
-                           coverage(q, found, ss[i][0], ss[min(i + 1, last)][1], q.span_idf))
+                win = [max(coverage(q, found, ss[max(i - 1, 0)][0], ss[i][1], span_idf),
+                           coverage(q, found, ss[i][0], ss[min(i + 1, last)][1], span_idf))
                        for i in range(len(ss))]
                 typed = [has_type(turn.text[a:b], q.kind, q.asked, q.options) for a, b, _ in ss]
                 span_scores = sentence_scores(span_cos, span_covs, win, typed)
@@ -716,14 +740,14 @@ class Searcher:
                 span_ = (0, len(turn.text))
                 f["sent_cov"] = 0.0
                 f["span_type"] = float(has_type(turn.text, q.kind, q.asked, q.options))
-            f["turn_cov"] = coverage(q, found)
+            f["turn_cov"] = coverage(q, found, idf=idf)
             f["topical"] = float(q.topical)
             f["keyword_search"] = float(q.keyword_search)
             f["speaker_scope"] = float(q.scoped)
             tid, number = key
             f["phrase"] = phrase_share(q, turn.text, found)
             if r.neighbour_words:
-                f["near_cov"] = _near_coverage(q, turns, key, f["turn_cov"], found_by_turn)
+                f["near_cov"] = _near_coverage(q, turns, key, f["turn_cov"], found_by_turn, idf)
             f["is_question"] = float(is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
@@ -753,6 +777,22 @@ class Searcher:
         assert not (context and missing), missing
         self._turns = turns
         return cands
+
+    def _local_idf(self, q: Query, transcript_ids: list[str]
+                   ) -> dict[str, tuple[list[float], list[float]]]:
+        """Per transcript: the question's word IDFs there (`Query.idf`, `Query.span_idf`
+        as that transcript alone would give them), when `Ranking.local_stats` is on."""
+        if not (self.ranking.local_stats and q.words and transcript_ids):
+            return {}
+        dfs = self.index.document_frequency_by_transcript(
+            transcript_ids, [w for g in q.words for w in g])
+        if dfs is None:
+            return {}
+        out = {}
+        for tid, df in dfs.items():
+            idf = idf_of(q.words, df, self.index.units_in(tid))
+            out[tid] = (idf, [0.0 if gone else x for x, gone in zip(idf, q.gone)])
+        return out
 
     def _rank(self, q: Query, qvec: np.ndarray, dense: list[int], lexical: dict[int, float],
               k: int, allowed: np.ndarray | None = None) -> list[Passage]:

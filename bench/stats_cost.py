@@ -1,0 +1,63 @@
+"""What per-transcript word statistics (`Ranking.local_stats`) cost per question (a script, not a
+test): `ask` over the held-out index (bench/heldout.py's 55 QMSum train meetings, built there
+first) and the mixed index (bench/mixed.py's ten transcripts), with local and index-wide
+statistics alternating question by question, so the machine's drift hits both alike.
+
+    .venv/bin/python bench/stats_cost.py
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from transcript_qa import evaluate  # noqa: E402
+from transcript_qa.api import TranscriptQA  # noqa: E402
+from transcript_qa.config import load_config  # noqa: E402
+from transcript_qa.search import Ranking  # noqa: E402
+
+
+def run(name: str, qa: TranscriptQA, items, restrict: bool) -> None:
+    modes = {"local": Ranking(), "index-wide": replace(Ranking(), local_stats=False)}
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    for item in items:
+        for m, ranking in modes.items():
+            qa.ranking = ranking
+            t0 = time.perf_counter()
+            qa.ask(item.question, transcript=item.transcript if restrict else None)
+            times[m].append((time.perf_counter() - t0) * 1000)
+    med = {m: statistics.median(v) for m, v in times.items()}
+    p95 = {m: statistics.quantiles(v, n=20)[-1] for m, v in times.items()}
+    print(f"{name:34s} " + "  ".join(f"{m} p50 {med[m]:5.1f} p95 {p95[m]:5.1f} ms" for m in modes)
+          + f"  ratio p50 {med['local'] / med['index-wide']:.2f}")
+
+
+def main() -> int:
+    cache = evaluate.cache_root()
+    held = cache / "heldout-25000"
+    if (held / "index").is_dir():
+        qa = TranscriptQA(load_config(transcripts_dir=held / "transcripts",
+                                      index_dir=held / "index"))
+        wanted = {p.stem for p in (held / "transcripts").iterdir()}
+        items = [i for i in evaluate.load_items(ROOT / "data" / "qmsum-train" / "queries.jsonl")
+                 if i.transcript in wanted]
+        qa.ask(items[0].question)  # load the index and the encoder outside the timing
+        run(f"held-out ({qa.index.n_units} units), own meeting", qa, items, True)
+        run(f"held-out ({qa.index.n_units} units), all", qa, items[:150], False)
+    mixed = cache / "mixed"
+    if (mixed / "index").is_dir():
+        qa = TranscriptQA(load_config(transcripts_dir=mixed / "transcripts",
+                                      index_dir=mixed / "index"))
+        items = evaluate.load_items(ROOT / "bench" / "podcast-extra-questions.jsonl")
+        qa.ask(items[0].question)
+        run(f"mixed ({qa.index.n_units} units), all", qa, items, False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
