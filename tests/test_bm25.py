@@ -84,3 +84,23 @@ def test_a_transcript_answers_alike_alone_and_beside_meetings(seed_qa, dev_qa, q
     beside = dev_qa.ask(question, transcript=TID)
     assert [p.turn.number for p in beside.passages[:3]] == [
         p.turn.number for p in alone.passages[:3]]
+
+
+def test_an_index_built_before_per_transcript_counts_still_answers(tmp_path, encoder):
+    """An index from before stop 22 has no `transcript_vocab`: IDF falls back to the
+    index-wide counts until its next build; BM25 is per transcript at once."""
+    import sqlite3
+
+    from conftest import SEED, make_qa
+
+    qa = make_qa(tmp_path, [SEED], encoder)
+    qa.build_index()
+    want = qa.ask("Why can trafficking victims stay in the country?")
+    store = qa.index.path / "store.sqlite"
+    qa.index.close()
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE transcript_vocab")
+    old = make_qa(tmp_path, [], encoder)
+    assert old.index.document_frequency_by_transcript([TID], ["visa"]) is None
+    got = old.ask("Why can trafficking victims stay in the country?")
+    assert (got.cited.turn.number, got.text) == (want.cited.turn.number, want.text)
