@@ -22,7 +22,8 @@ from collections import Counter
 import numpy as np
 
 K1, B = 1.2, 0.75  # FTS5's bm25() defaults
-TOKENIZER = "porter unicode61 remove_diacritics 2"  # as index._SCHEMA's units_fts
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"  # index._SCHEMA's units_fts reads with it
+
 
 class Tokenizer:
     """FTS5's own tokenizer, run in a private in-memory table: the tokens a quoted query term
@@ -40,7 +41,7 @@ class Tokenizer:
         with self._lock:
             if self._db is None:
                 db = sqlite3.connect(":memory:", check_same_thread=False)
-                db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{TOKENIZER}')")
+                db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{FTS_TOKENIZER}')")
                 db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
                 self._db = db
             self._db.execute("INSERT INTO t (rowid, x) VALUES (1, ?)", (text,))
@@ -66,12 +67,13 @@ def varint(blob: bytes) -> int:
 
 class TranscriptBM25:
     """Per-transcript BM25 over one index's FTS5 table; caches each transcript's statistics.
-    `transcript`: the unit table's transcript code of every unit id (UnitTable.transcript)."""
+    `transcript`: the transcript code of every unit id, `n_units`: units per code
+    (UnitTable.transcript, UnitTable.sizes)."""
 
-    def __init__(self, db_of, transcript: np.ndarray):
+    def __init__(self, db_of, transcript: np.ndarray, n_units: np.ndarray):
         self._db_of = db_of  # () -> this thread's read-only connection
         self.transcript = transcript
-        self.n_units = np.bincount(transcript) if len(transcript) else np.zeros(0, np.int64)
+        self.n_units = n_units
         self._avgdl: dict[int, float] = {}
         self._lock = threading.Lock()
         self.tokens = Tokenizer()

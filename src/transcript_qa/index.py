@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -29,10 +29,10 @@ from .config import Config
 from .embed import model_identity
 from .errors import TranscriptQAError
 from .model import Speaker, Transcript, Turn
+from .bm25 import FTS_TOKENIZER, TranscriptBM25
 from .passages import UNITS_VERSION, build_sentences, build_units
 
 if TYPE_CHECKING:
-    from .bm25 import TranscriptBM25
     from .embed import Encoder
 
 INDEX_FORMAT = 2  # 2: sentence vectors and a surface-word vocabulary beside the units
@@ -69,9 +69,9 @@ CREATE TABLE transcript_vocab (
   PRIMARY KEY (transcript_id, term)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE units_fts USING fts5(
-  text, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+  text, content='units', content_rowid='id', tokenize='%s'
 );
-"""
+""" % FTS_TOKENIZER
 
 
 # ----------------------------------------------------------------------------- scanning
@@ -691,13 +691,12 @@ class Index:
             self._unit_table = table
         return table
 
-    def bm25(self) -> "TranscriptBM25":
+    def bm25(self) -> TranscriptBM25:
         """BM25 with each transcript's own statistics (`bm25.py`), built once."""
         scorer = getattr(self, "_bm25", None)
         if scorer is None:
-            from .bm25 import TranscriptBM25
-
-            scorer = self._bm25 = TranscriptBM25(lambda: self.db, self.unit_table().transcript)
+            table = self.unit_table()
+            scorer = self._bm25 = TranscriptBM25(lambda: self.db, table.transcript, table.sizes)
         return scorer
 
     def turns_for(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Turn]:
@@ -821,12 +820,10 @@ class Index:
     def units_in(self, transcript_id: str) -> int:
         """How many units (windows) a transcript has."""
         table = self.unit_table()
-        counts = getattr(self, "_units_in", None)
-        if counts is None:
-            counts = self._units_in = dict(zip(
-                table.transcript_ids, np.bincount(table.transcript,
-                                                  minlength=len(table.transcript_ids)).tolist()))
-        return int(counts.get(transcript_id, 0))
+        try:
+            return int(table.sizes[table.transcript_ids.index(transcript_id)])
+        except ValueError:
+            return 0
 
     def vocabulary(self) -> list[str]:
         """All indexed surface words, loaded once (for typo correction)."""
@@ -883,6 +880,11 @@ class UnitTable:
     turn_first: np.ndarray
     turn_last: np.ndarray
     ends_question: np.ndarray
+
+    @cached_property
+    def sizes(self) -> np.ndarray:
+        """Units per transcript, by transcript code."""
+        return np.bincount(self.transcript, minlength=len(self.transcript_ids))
 
     def info(self, uid: int) -> tuple[str, int, int, int, bool]:
         return (self.transcript_ids[self.transcript[uid]], int(self.utterance[uid]),

@@ -539,7 +539,7 @@ class Searcher:
                 sql += " AND rowid IN (SELECT value FROM json_each(?))"
                 args.append("[" + ",".join(map(str, allowed.tolist())) + "]")
         rows = self.index.db.execute(sql + " ORDER BY rank LIMIT ?", [*args, n]).fetchall()
-        if self.ranking.local_stats and rows:
+        if rows and self._local_stats():
             return self.index.bm25().scores(terms, [int(r) for r, _ in rows])
         return {int(r): float(s) for r, s in rows}
 
@@ -778,11 +778,15 @@ class Searcher:
         self._turns = turns
         return cands
 
+    def _local_stats(self) -> bool:
+        """Per-transcript statistics differ from the index's only when it holds several."""
+        return self.ranking.local_stats and len(self.index.unit_table().transcript_ids) > 1
+
     def _local_idf(self, q: Query, transcript_ids: list[str]
                    ) -> dict[str, tuple[list[float], list[float]]]:
         """Per transcript: the question's word IDFs there (`Query.idf`, `Query.span_idf`
         as that transcript alone would give them), when `Ranking.local_stats` is on."""
-        if not (self.ranking.local_stats and q.words and transcript_ids):
+        if not (q.words and transcript_ids and self._local_stats()):
             return {}
         dfs = self.index.document_frequency_by_transcript(
             transcript_ids, [w for g in q.words for w in g])
