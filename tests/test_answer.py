@@ -38,10 +38,15 @@ def test_fragment_is_cited_one_by_one(seed_qa):
 
 
 def test_only_the_question_is_encoded(seed_qa):
+    """Turns and sentences are encoded at index time: a question costs its own text, and that
+    text without the transcript's topic words when it has some (search.Query.common)."""
     enc = seed_qa.encoder
     seed_qa.ask("What are the two main forms of human trafficking?")  # warm
     before = enc.calls
     seed_qa.ask("Why can trafficking victims stay in the country?")
+    assert enc.calls - before == 2  # ... and "Why can stay in the country?"
+    before = enc.calls
+    seed_qa.ask("Who did the ambassador meet in Mexico City?")
     assert enc.calls - before == 1
 
 

@@ -739,3 +739,51 @@ def test_a_reporters_statement_is_answered_by_a_reply_not_by_a_backchannel():
     assert _answers(asked, no_sir) and _answers(asked, yeah)
     host = turn("HOST", "Host", "I was wondering about your reaction to the news.")
     assert not _answers(host, reply) and not _answers(reply, reply)
+
+
+def test_without_takes_out_whole_words_in_any_case():
+    from transcript_qa.lexicon import without
+
+    assert without("Is Trafficking a trafficker's trade?", {"trafficking"}) == \
+        "Is a trafficker's trade?"
+    assert without("victims, victimized", {"victims"}) == ", victimized"
+
+
+def test_the_transcripts_own_topic_words_do_not_decide_the_question_vector(seed_qa):
+    """"victims" is said in 22% of the podcast's units: the question is also encoded without
+    it, and the turn that answers ranks first ("passport"); encoded as typed, the turns
+    about victims in general fill the top five."""
+    from transcript_qa.search import analyse
+
+    question = "What document is sometimes confiscated from victims?"
+    q = analyse(question, seed_qa.index, (), Ranking())
+    assert "victims" in q.common and "document" not in q.common
+    best = top(seed_qa, question)[0]
+    assert "passport" in best.turn.text[best.span_start:best.span_end]
+    typed = Searcher(seed_qa.index, seed_qa.encoder, Ranking(common_words=0)).search(question)
+    assert not any("passport" in p.turn.text for p in typed)
+    assert analyse(question, seed_qa.index, (), Ranking(common_words=0)).common == frozenset()
+
+
+def test_a_question_of_only_topic_words_or_with_an_exception_is_encoded_as_typed(seed_qa):
+    from transcript_qa.search import _common_free, analyse
+
+    q = analyse("What is human trafficking?", seed_qa.index, (), Ranking())
+    assert {"human", "trafficking"} <= q.common
+    assert _common_free(q, q.text) is None
+    q = analyse("Who funds the fight against trafficking?", seed_qa.index, (), Ranking())
+    assert _common_free(q, q.text) == "Who funds the fight against ?"
+    # what is left of a question that sets something aside is mostly what it sets aside
+    q = analyse("Apart from sex trafficking, what other form does trafficking take?",
+                seed_qa.index, (), Ranking())
+    assert "trafficking" in q.common and _common_free(q, q.text) is None
+
+
+def test_topic_words_are_those_of_the_transcripts_searched(dev_qa):
+    """Beside five meetings "trafficking" is rare; within the podcast it is its topic."""
+    from transcript_qa.search import analyse
+
+    podcast = SEED.stem
+    question = "What do traffickers use to control victims?"
+    assert "victims" not in analyse(question, dev_qa.index, (), Ranking()).common
+    assert "victims" in analyse(question, dev_qa.index, (podcast,), Ranking()).common

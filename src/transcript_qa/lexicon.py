@@ -97,6 +97,12 @@ def keywords(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_FRAME]
 
 
+def without(text: str, drop: frozenset[str] | set[str]) -> str:
+    """`text` with the words in `drop` (lower-cased, as `words` gives them) taken out."""
+    out = WORD.sub(lambda m: "" if m.group(0).lower() in drop else m.group(0), text)
+    return re.sub(r"\s+", " ", out).strip()
+
+
 # First words of a question or request; a query starting otherwise, without "?" and short, is
 # a bare keyword search ("sweatshops", "T visa").
 _ASKING = frozenset(

@@ -35,7 +35,8 @@ from .formats.labels import REPORTER
 from .index import Index, WordStats
 from .lexicon import (CLASHING, OPINION, WORD, acronyms, corrections, is_keyword_search,
                       joined_forms,
-                      keywords, respell_asking, split_exclusion, stem, topic, undot)
+                      keywords, respell_asking, split_exclusion, stem, topic, undot,
+                      without)
 from .model import Passage, Turn
 
 MAX_QUESTION_CHARS = 2000
@@ -68,6 +69,7 @@ CUT_NEW_WORDS = 2
 EXCLUDED_NEW_WORDS = 4  # a span about what the question sets aside says little else (`_echoes`)
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
+COMMON_WORD_LEN = 3  # `Query.common` holds words this long or longer ("U.S." is "u" and "s")
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
 # An utterance up to this long is one passage (`_utterances`): the podcast's longest cut-up
@@ -130,6 +132,10 @@ class Ranking:
     # word coverage weighs by (`Searcher._local_idf`), so a transcript ranks its turns the
     # same whatever else is indexed (FTS5 still finds the candidates).
     local_stats: bool = True
+    # The question vector is mixed with `common_mix` x the vector of the question without its
+    # words said in at least this share of the searched units (0: off; `Query.common`).
+    common_words: float = 0.1
+    common_mix: float = 0.5
 
 
 def check_question(question: str) -> str:
@@ -188,6 +194,10 @@ class Query:
     # whether it is in the "besides X" clause (zero weight for the span): per-transcript IDF
     words: list[list[str]] = field(default_factory=list)
     gone: list[bool] = field(default_factory=list)
+    # Its words said in `Ranking.common_words` of the searched units or more: the transcript's
+    # own topic ("trafficking" in 44% of the podcast's), which pulls the question's vector to
+    # every turn that names it rather than to the one that answers (`_common_free`).
+    common: frozenset[str] = frozenset()
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -249,12 +259,15 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
     span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
     options = choice_options(question)
     matcher, short = _matcher(groups_w, caps)
+    common = frozenset(w for g in groups_w if ranking.common_words
+                       and max(df.get(x, 0) for x in g) >= ranking.common_words * n
+                       for w in g if len(w) >= COMMON_WORD_LEN)
     return Query(asked, stems, idf, matcher, lexical, named,
                  question_type(question, options), asked_words(question) | asked_words(asked),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
                  excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone),
-                 short=short, words=groups_w, gone=[w in gone for w in kw])
+                 short=short, words=groups_w, gone=[w in gone for w in kw], common=common)
 
 
 def idf_of(words: list[list[str]], df: dict[str, int], n_units: int) -> list[float]:
@@ -309,6 +322,20 @@ def _same_word(fixes: dict[str, list[str]], encoder: object) -> dict[str, list[s
         else:
             del out[w]
     return out
+
+
+def _common_free(q: Query, text: str) -> str | None:
+    """The encoder's question text without the transcript's common words (`Query.common`),
+    when other content words remain: "What are the key factors that define trafficking?" is
+    0.57 from the podcast's "It's kind of a jargon term, human trafficking, ..." and 0.40 from
+    its answer, "The key factors are force, fraud, and coercion ..."; without "trafficking",
+    0.04 and 0.33. Mixed in (not swapped in), the word still counts, but no longer decides.
+    Not for a question that sets something aside: "Apart from sex trafficking, what other
+    form does trafficking take?" would be left mostly with what it sets aside."""
+    if not q.common or q.focus is not None:
+        return None
+    rest = without(text, q.common)
+    return rest if keywords(rest) else None
 
 
 def fixed_text(q: Query, encoder: object) -> str:
@@ -562,10 +589,15 @@ class Searcher:
         texts = ([fixed_text(q, self.encoder) for q in queries] if self.ranking.encode_fixed
                  else list(questions))
         texts = [topic(x) for x in texts] if self.ranking.topic else texts
-        vecs = self.encoder.encode(texts + [q.focus for q in focused])
-        qvecs = vecs[: len(questions)]
+        free = {i: x for i, x in enumerate(_common_free(q, t) for q, t in zip(queries, texts))
+                if x}
+        vecs = self.encoder.encode(texts + [q.focus for q in focused] + list(free.values()))
+        qvecs = np.array(vecs[: len(questions)])
         for q, v in zip(focused, vecs[len(questions):]):
             q.focus_vec = v
+        for i, v in zip(free, vecs[len(questions) + len(focused):]):
+            mixed = qvecs[i] + self.ranking.common_mix * v
+            qvecs[i] = mixed / (np.linalg.norm(mixed) or 1.0)
         t2 = time.perf_counter()
         n = self.ranking.candidates
         scoped = [self._speaker_units(q, filters) for q in queries]
