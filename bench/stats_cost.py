@@ -48,8 +48,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--knob", default="local_stats", help="a Ranking field to turn off")
     args = ap.parse_args()
-    if not hasattr(Ranking(), args.knob):
-        ap.error(f"Ranking has no field {args.knob!r}")
+    if not isinstance(getattr(Ranking(), args.knob, None), (bool, float)):
+        ap.error(f"{args.knob!r} is no Ranking switch (a bool or a float that 0 turns off)")
     cache = evaluate.cache_root()
     seed = cache / "eval-seed"
     if (seed / "CURRENT").is_file():

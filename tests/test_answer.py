@@ -200,8 +200,12 @@ def test_who_is_a_bare_name_and_two_speakers_are_not_searched_as_one_speakers_wo
 
 
 def test_a_batch_mixing_speaker_only_and_other_questions_matches_single_searches(seed_qa):
+    """One encoder call for the batch: every question gets its own vectors back."""
     questions = ["What did Lagon say?", "hotline", "What did the spokesman say?",
-                 "Who did the ambassador meet in Mexico City?"]
+                 "Who did the ambassador meet in Mexico City?",
+                 # encoded twice (topic words), and with a focus ("besides X")
+                 "What document is sometimes confiscated from victims?",
+                 "Apart from sex trafficking, what other form does trafficking take?"]
     searcher = seed_qa._searcher()
     batch = searcher.search_batch(questions, k=5)
     for q, got in zip(questions, batch):

@@ -777,6 +777,9 @@ def test_a_question_of_only_topic_words_or_with_an_exception_is_encoded_as_typed
     q = analyse("Apart from sex trafficking, what other form does trafficking take?",
                 seed_qa.index, (), Ranking())
     assert "trafficking" in q.common and _common_free(q, q.text) is None
+    # a speaker's name is no content word: nothing but the name would be left
+    q = analyse("What did Lagon say about trafficking?", seed_qa.index, (), Ranking())
+    assert "trafficking" in q.common and _common_free(q, q.text) is None
 
 
 def test_topic_words_are_those_of_the_transcripts_searched(dev_qa):

@@ -1,9 +1,10 @@
 """Ranks turns for a question: dense (FAISS) + lexical (SQLite FTS5 BM25) candidates, then
 turn-level rescoring over precomputed vectors, filtered by speaker/transcript.
 
-Query-time work is one encode of the question without its frame (plus its focus when it sets
-something aside, "besides X"), one FAISS search, one FTS5 query and numpy over stored unit
-and sentence vectors; nothing else is encoded. Per candidate turn the features are: the
+Query-time work is one encoder call on the question without its frame (plus its focus when
+it sets something aside, "besides X", and its text without the transcript's topic words when
+it has some, `_common_free`), one FAISS search, one FTS5 query and numpy over stored unit and
+sentence vectors; no transcript text is encoded. Per candidate turn the features are: the
 cosine/BM25 of the units covering it, its best sentence cosine, IDF-weighted coverage of the
 question's words (typos corrected against the index vocabulary), how many of the question's
 word pairs stand together in it (`phrase_share`), whether its answer sentence holds the kind
@@ -69,7 +70,7 @@ CUT_NEW_WORDS = 2
 EXCLUDED_NEW_WORDS = 4  # a span about what the question sets aside says little else (`_echoes`)
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
-COMMON_WORD_LEN = 3  # `Query.common` holds words this long or longer ("U.S." is "u" and "s")
+COMMON_WORD_LEN = 3  # `Query.common` holds words this long or longer (not "us", "U.S." undotted)
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
 # An utterance up to this long is one passage (`_utterances`): the podcast's longest cut-up
@@ -330,9 +331,12 @@ def _common_free(q: Query, text: str) -> str | None:
     0.57 from the podcast's "It's kind of a jargon term, human trafficking, ..." and 0.40 from
     its answer, "The key factors are force, fraud, and coercion ..."; without "trafficking",
     0.04 and 0.33. Mixed in (not swapped in), the word still counts, but no longer decides.
-    Not for a question that sets something aside: "Apart from sex trafficking, what other
-    form does trafficking take?" would be left mostly with what it sets aside."""
-    if not q.common or q.focus is not None:
+    A speaker's name is no content word ("What did Lagon say about trafficking?" would be
+    left with the name, nearest to the turns that greet him), and a question that sets
+    something aside keeps its vector ("Apart from sex trafficking, what other form does
+    trafficking take?" would be left mostly with what it sets aside)."""
+    if (not q.common or q.focus is not None or not q.topical
+            or all(g[0] in q.common for g in q.words)):
         return None
     rest = without(text, q.common)
     return rest if keywords(rest) else None
