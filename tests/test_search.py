@@ -790,3 +790,23 @@ def test_topic_words_are_those_of_the_transcripts_searched(dev_qa):
     question = "What do traffickers use to control victims?"
     assert "victims" not in analyse(question, dev_qa.index, (), Ranking()).common
     assert "victims" in analyse(question, dev_qa.index, (podcast,), Ranking()).common
+
+
+def test_in_a_short_transcript_a_word_said_once_is_no_topic_word(tmp_path, encoder):
+    """Ten turns: "budget", said in one of them (10%), is what tells that turn apart;
+    "harbour", said in five, is the meeting's topic."""
+    from transcript_qa.search import COMMON_WORD_UNITS, analyse
+
+    replies = ["Right.", "The budget is twelve thousand.", "Sure.", "Next week then.", "Bye."]
+    lines = [x for i, reply in enumerate(replies)
+             for x in (f"ALICE: The harbour plan, part {i}, is on the table.", f"BOB: {reply}")]
+    src = tmp_path / "sync.txt"
+    src.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    qa = make_qa(tmp_path / "qa", [src], encoder)
+    qa.build_index()
+    # one unit per turn: "budget" is said in 10% of them, as a topic word of the podcast is
+    assert qa.index.n_units == 10 and COMMON_WORD_UNITS == 2
+    assert qa.index.document_frequency(["budget", "harbour"]) == {"budget": 1, "harbour": 5}
+    q = analyse("What is the budget for the harbour?", qa.index, (), Ranking())
+    assert q.common == frozenset({"harbour"})
+    assert "twelve thousand" in qa.ask("What is the budget for the harbour?").text
