@@ -261,19 +261,21 @@ def analyse(question: str, index: Index, allowed_tids: tuple[str, ...], ranking:
         lexical = rare or lexical
     focus, excluded = split_exclusion(question) if ranking.exclusions else (question, "")
     gone = set(keywords(excluded))
-    span_idf = [0.0 if w in gone else x for w, x in zip(kw, idf)]
+    set_aside = [w in gone for w in kw]
+    span_idf = span_weights(idf, set_aside)
     options = choice_options(question)
     matcher, short = _matcher(groups_w, caps)
-    said_in = max(ranking.common_words * n, COMMON_WORD_UNITS)
-    common = frozenset(w for g in groups_w if ranking.common_words
-                       and max(df.get(x, 0) for x in g) >= said_in
-                       for w in g if len(w) >= COMMON_WORD_LEN)
+    common: frozenset[str] = frozenset()
+    if ranking.common_words:
+        said_in = max(ranking.common_words * n, COMMON_WORD_UNITS)
+        common = frozenset(w for g in groups_w if max(df.get(x, 0) for x in g) >= said_in
+                           for w in g if len(w) >= COMMON_WORD_LEN)
     return Query(asked, stems, idf, matcher, lexical, named,
                  question_type(question, options), asked_words(question) | asked_words(asked),
                  focus if excluded else None, span_idf, fixes=fixes, topical=topical,
                  keyword_search=is_keyword_search(question), options=options,
                  excluded=tuple(frozenset(g) for w, g in zip(kw, stems) if w in gone),
-                 short=short, words=groups_w, gone=[w in gone for w in kw], common=common)
+                 short=short, words=groups_w, gone=set_aside, common=common)
 
 
 def idf_of(words: list[list[str]], df: dict[str, int], n_units: int) -> list[float]:
@@ -281,6 +283,11 @@ def idf_of(words: list[list[str]], df: dict[str, int], n_units: int) -> list[flo
     frequent spelling among `n_units` units."""
     n = max(n_units, 1)
     return [math.log(1 + n / (1 + max((df.get(w, 0) for w in g), default=0))) for g in words]
+
+
+def span_weights(idf: list[float], set_aside: list[bool]) -> list[float]:
+    """The IDFs the answer span weighs words by: none for the "besides X" clause's words."""
+    return [0.0 if gone else x for x, gone in zip(idf, set_aside)]
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -836,7 +843,7 @@ class Searcher:
         out = {}
         for tid, df in dfs.items():
             idf = idf_of(q.words, df, self.index.units_in(tid))
-            out[tid] = (idf, [0.0 if gone else x for x, gone in zip(idf, q.gone)])
+            out[tid] = (idf, span_weights(idf, q.gone))
         return out
 
     def _rank(self, q: Query, qvec: np.ndarray, dense: list[int], lexical: dict[int, float],
