@@ -83,3 +83,42 @@ def test_cascade_scores_few_turns_and_keeps_the_ranking(dev_qa):
         top_full = [(p.turn.transcript_id, p.turn.number) for p in full.search(q, k=3)]
         top_cascade = [(p.turn.transcript_id, p.turn.number) for p in cascade.search(q, k=3)]
         assert top_cascade[0] == top_full[0], q
+
+
+PODCAST = "state-dept-podcast-trafficking-in-persons"
+
+
+def test_transcript_prior_is_zero_for_the_likeliest_transcript(dev_qa):
+    """Query likelihood per transcript: the podcast, which keeps saying the question's words,
+    gets 0 and every meeting less; with one transcript there is nothing to choose."""
+    from transcript_qa.search import Ranking, Searcher, analyse, transcript_prior
+
+    searcher = Searcher(dev_qa.index, dev_qa.encoder, Ranking())
+    q = analyse("Which UN bodies attended the conference on trafficking?", dev_qa.index, (),
+                Ranking())
+    tids = dev_qa.transcript_ids()
+    prior = transcript_prior(q, searcher._transcript_df(q, tids), dev_qa.index)
+    assert set(prior) == set(tids)
+    assert prior[PODCAST] == 0.0
+    assert all(v < 0 for t, v in prior.items() if t != PODCAST), prior
+    assert transcript_prior(q, searcher._transcript_df(q, [PODCAST]), dev_qa.index) == {}
+
+
+def test_transcript_prior_keeps_a_near_match_elsewhere_behind(dev_qa):
+    """Searched over every transcript, a meeting's "Uh, I had one question about ..." (the
+    reply to "What conference?") no longer outranks the podcast's answer about the Vienna
+    conference; without the prior it does."""
+    from transcript_qa.search import Ranking
+
+    question = "Which UN bodies attended the conference?"
+    on = dev_qa.search(question, k=3)
+    assert (on[0].turn.transcript_id, on[0].turn.number) == (PODCAST, 32)
+    assert "UN Office on Drugs and Crime" in on[0].turn.text
+    qa_off = TranscriptQA(dev_qa.cfg, encoder=dev_qa.encoder)
+    qa_off.ranking = Ranking(transcript_prior=0.0)
+    assert qa_off.search(question, k=1)[0].turn.transcript_id != PODCAST
+    # Within one transcript the prior has nothing to weigh: the same turns either way.
+    within = [(p.turn.number, round(p.score, 6)) for p in dev_qa.search(question, k=5,
+                                                                          transcript=PODCAST)]
+    assert within == [(p.turn.number, round(p.score, 6))
+                      for p in qa_off.search(question, k=5, transcript=PODCAST)]

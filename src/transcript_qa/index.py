@@ -817,6 +817,15 @@ class Index:
                                    sum(self.units_in(t) for t in key))
         return cache[key]
 
+    def transcript_tokens(self, transcript_id: str) -> float:
+        """How many FTS5 tokens a transcript's units hold (0 when it is not indexed)."""
+        table = self.unit_table()
+        try:
+            code = table.transcript_ids.index(transcript_id)
+        except ValueError:
+            return 0.0
+        return self.bm25().avgdl(code) * float(table.sizes[code])
+
     def units_in(self, transcript_id: str) -> int:
         """How many units (windows) a transcript has."""
         table = self.unit_table()

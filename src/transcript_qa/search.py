@@ -70,6 +70,9 @@ CUT_NEW_WORDS = 2
 EXCLUDED_NEW_WORDS = 4  # a span about what the question sets aside says little else (`_echoes`)
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
+# Dirichlet smoothing of `transcript_prior`, in tokens: a transcript says this many tokens'
+# worth of the candidates' own word frequencies besides its own.
+PRIOR_MU = 500
 COMMON_WORD_LEN = 3  # `Query.common` holds words this long or longer (not "us", "U.S." undotted)
 # ... and said in two units at least: in a transcript of ten units, a word said once is what
 # tells its units apart, not its topic. (The MR3 commentary has 17 units: 10% is 2 of them;
@@ -141,6 +144,10 @@ class Ranking:
     # words said in at least this share of the searched units (0: off; `Query.common`).
     common_words: float = 0.1
     common_mix: float = 0.5
+    # Over several transcripts: this x the candidate's transcript prior (`transcript_prior`:
+    # how much less likely its transcript makes the question's words than the likeliest one
+    # does), so a near match in a transcript about something else gives way (0: off).
+    transcript_prior: float = 0.1
 
 
 def check_question(question: str) -> str:
@@ -288,6 +295,29 @@ def idf_of(words: list[list[str]], df: dict[str, int], n_units: int) -> list[flo
 def span_weights(idf: list[float], set_aside: list[bool]) -> list[float]:
     """The IDFs the answer span weighs words by: none for the "besides X" clause's words."""
     return [0.0 if gone else x for x, gone in zip(idf, set_aside)]
+
+
+def transcript_prior(q: Query, dfs: dict[str, dict[str, int]], index: Index
+                     ) -> dict[str, float]:
+    """Per candidate transcript (`dfs`: its units' counts of the question's words), the mean
+    per question word of log P(word | transcript) / P(word | candidates), Dirichlet-smoothed
+    (PRIOR_MU), minus the best transcript's: 0 for the transcript whose words make the
+    question likeliest, below 0 for the others. Resource selection by query likelihood: a
+    question about trafficking is about the podcast that keeps saying its words, not about a
+    meeting that says "conference" once. Lengths are in FTS5 tokens, so a transcript of a few
+    long commentary paragraphs is not favoured over a radio log of many short calls."""
+    if len(dfs) < 2 or not q.words:
+        return {}
+    size = {t: index.transcript_tokens(t) for t in dfs}
+    total = sum(size.values()) or 1.0
+    said = [{t: max(df.get(w, 0) for w in g) for t, df in dfs.items()} for g in q.words]
+    ql = dict.fromkeys(dfs, 0.0)
+    for per in said:
+        p = (sum(per.values()) + 0.5) / total
+        for t, c in per.items():
+            ql[t] += math.log((c + PRIOR_MU * p) / (size[t] + PRIOR_MU) / p)
+    best = max(ql.values())
+    return {t: (v - best) / len(q.words) for t, v in ql.items()}
 
 
 def _without_names(question: str, index: Index, allowed_tids: tuple[str, ...],
@@ -744,7 +774,9 @@ class Searcher:
 
         cands: list[_Cand] = []
         found_by_turn: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        local = self._local_idf(q, list(dict.fromkeys(t for t, _ in keys)))
+        dfs = self._transcript_df(q, list(dict.fromkeys(t for t, _ in keys)))
+        local = self._local_idf(q, dfs)
+        prior = transcript_prior(q, dfs, self.index) if r.transcript_prior else {}
         for key in keys:
             turn = turns.get(key)
             if turn is None:
@@ -799,6 +831,7 @@ class Searcher:
             f["is_question"] = float(is_question(turn.text))
             f["log_words"] = math.log1p(len(turn.text.split()))
             f["speaker_named"] = float(turn.speaker in q.speakers)
+            f["prior"] = prior.get(tid, 0.0)
             cands.append(_Cand(tid, number, f, span_, first=(ss[0][0], ss[0][1]) if ss else span_,
                                span_score=span_scores[best] if ss else f["sent_max"],
                                first_score=span_scores[0] if ss else f["sent_max"]))
@@ -830,15 +863,21 @@ class Searcher:
         """Per-transcript statistics differ from the index's only when it holds several."""
         return self.ranking.local_stats and len(self.index.unit_table().transcript_ids) > 1
 
-    def _local_idf(self, q: Query, transcript_ids: list[str]
+    def _transcript_df(self, q: Query, transcript_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Per candidate transcript: how many of its units say each of the question's words,
+        when its own IDFs (`_local_idf`) or the transcript prior need them."""
+        wanted = self._local_stats() or (self.ranking.transcript_prior
+                                          and len(transcript_ids) > 1)
+        if not (q.words and transcript_ids and wanted):
+            return {}
+        return self.index.document_frequency_by_transcript(
+            transcript_ids, [w for g in q.words for w in g]) or {}
+
+    def _local_idf(self, q: Query, dfs: dict[str, dict[str, int]]
                    ) -> dict[str, tuple[list[float], list[float]]]:
         """Per transcript: the question's word IDFs there (`Query.idf`, `Query.span_idf`
         as that transcript alone would give them), when `Ranking.local_stats` is on."""
-        if not (q.words and transcript_ids and self._local_stats()):
-            return {}
-        dfs = self.index.document_frequency_by_transcript(
-            transcript_ids, [w for g in q.words for w in g])
-        if dfs is None:
+        if not self._local_stats():
             return {}
         out = {}
         for tid, df in dfs.items():
@@ -865,7 +904,7 @@ class Searcher:
             w = r.sentence_weight
             scores = [(1 - w) * c.f["fused"] + w * c.f["sent_max"] + boost * c.f["speaker_named"]
                       + tb * c.f["span_type"] + pb * c.f["phrase"] + nb * c.f.get("near_cov", 0.0)
-                      for c in cands]
+                      + r.transcript_prior * c.f["prior"] for c in cands]
         else:
             scores = [c.f["fused"] for c in cands]
         for c, s in zip(cands, scores):
