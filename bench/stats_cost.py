@@ -1,7 +1,8 @@
 """What one ranking knob costs per question (a script, not a test): `ask` with the shipped
 ranking and with the knob off, alternating question by question so the machine's drift hits
 both alike. The default knob is the per-transcript word statistics (`Ranking.local_stats`, stop
-22); `--knob common_words` is the topic-word-free question vector (stop 23).
+22); `--knob common_words` is the topic-word-free question vector (stop 23), `--knob
+transcript_prior` the transcript prior over many transcripts (stop 24).
 
     .venv/bin/python bench/stats_cost.py [--knob local_stats]
 

@@ -9,7 +9,9 @@ cosine/BM25 of the units covering it, its best sentence cosine, IDF-weighted cov
 question's words (typos corrected against the index vocabulary), how many of the question's
 word pairs stand together in it (`phrase_share`), whether its answer sentence holds the kind
 of thing asked for, whether it is a question or follows one, and whether its speaker is named
-in the question (plus neighbour cosines for the learned scorer, `rerank.py`). The shipped
+in the question, and, over several transcripts, how likely its transcript makes the
+question's words against the likeliest one (`transcript_prior`; plus neighbour cosines for
+the learned scorer, `rerank.py`). The shipped
 formula combines them (`_rank`); an interviewer's question that restates the user's hands its
 rank to the answer after it (`_handoff`), a cut-off sentence that does to the turn completing
 it (`_complete`); the ranked list then shows places before neighbours (`_diversify`).
