@@ -6,6 +6,7 @@ import json
 import shutil
 from dataclasses import replace
 
+import pytest
 from conftest import QMSUM_DEV, SEED
 from transcript_qa import cli
 from transcript_qa.api import TranscriptQA
@@ -116,9 +117,28 @@ def test_transcript_prior_keeps_a_near_match_elsewhere_behind(dev_qa):
     assert "UN Office on Drugs and Crime" in on[0].turn.text
     qa_off = TranscriptQA(dev_qa.cfg, encoder=dev_qa.encoder)
     qa_off.ranking = Ranking(transcript_prior=0.0)
-    assert qa_off.search(question, k=1)[0].turn.transcript_id != PODCAST
+    assert qa_off.search(question, k=1)[0].turn.transcript_id == "Bmr018"
+    # A search over two of the transcripts weighs them the same way.
+    both = dev_qa.search(question, k=1, transcript=[PODCAST, "Bmr018"])
+    assert (both[0].turn.transcript_id, both[0].turn.number) == (PODCAST, 32)
+    assert qa_off.search(question, k=1, transcript=[PODCAST, "Bmr018"])[0].turn.transcript_id \
+        == "Bmr018"
     # Within one transcript the prior has nothing to weigh: the same turns either way.
     within = [(p.turn.number, round(p.score, 6)) for p in dev_qa.search(question, k=5,
                                                                           transcript=PODCAST)]
     assert within == [(p.turn.number, round(p.score, 6))
                       for p in qa_off.search(question, k=5, transcript=PODCAST)]
+
+
+def test_transcript_length_is_counted_in_fts5_tokens(dev_qa):
+    """The prior weighs a transcript by its tokens, not its units: a radio log of many short
+    calls is not a long commentary of a few paragraphs. The count is FTS5's own tokens."""
+    from transcript_qa.bm25 import Tokenizer
+
+    tokens = Tokenizer()
+    texts = [r[0] for r in dev_qa.index.db.execute(
+        "SELECT text FROM units WHERE transcript_id = ?", (PODCAST,))]
+    expected = sum(len(tokens(t)) for t in texts)
+    assert dev_qa.index.transcript_tokens(PODCAST) == pytest.approx(expected)
+    assert expected > 20 * dev_qa.index.units_in(PODCAST)  # tokens, not units
+    assert dev_qa.index.transcript_tokens("no-such-transcript") == 0.0
