@@ -810,21 +810,3 @@ def test_in_a_short_transcript_a_word_said_once_is_no_topic_word(tmp_path, encod
     q = analyse("What is the budget for the harbour?", qa.index, (), Ranking())
     assert q.common == frozenset({"harbour"})
     assert "twelve thousand" in qa.ask("What is the budget for the harbour?").text
-
-
-def test_a_question_turn_sharing_no_word_hands_nothing_on(tmp_path, encoder):
-    """A radio log's "Cape, do you read?" is near "Who wrote the novel Moby-Dick?" in meaning
-    alone (short texts are near anything). It restates nothing, so the reply after it
-    ("25,000 feet.") does not take its place; a question turn that says the user's words
-    still hands its place on (the podcast tests above)."""
-    from conftest import ROOT
-
-    log = ROOT / "bench" / "mr4-liberty-bell" / "transcripts" / "mr4-ATG.txt"
-    qa = make_qa(tmp_path, [log], encoder)
-    qa.build_index()
-    question = "Who wrote the novel Moby-Dick?"
-    texts = [p.turn.text for p in qa.search(question, k=3)]
-    assert texts[0] == "Cape, do you read?", texts
-    assert "25,000 feet." not in texts[:1]
-    off = Searcher(qa.index, qa.encoder, Ranking(handoff_shared_word=False)).search(question, k=3)
-    assert [p.turn.text for p in off][:2] == ["25,000 feet.", "Cape, do you read?"]

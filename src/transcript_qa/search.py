@@ -117,7 +117,6 @@ class Ranking:
     joins: bool = True  # "lift off" also finds "liftoff" (lexicon.joined_forms)
     speakers: bool = True
     question_handoff: bool = True  # an answer turn outranks the question turn just before it
-    handoff_shared_word: bool = True  # ... only when that question says one of the user's words
     # A cut-off sentence is answered where it goes on (`_complete`, `_best_fragment_first`).
     cut_handoff: bool = True
     answer_type: bool = True  # TYPE_BOOST for turns holding the asked-for kind of thing
@@ -913,7 +912,7 @@ class Searcher:
         for c, s in zip(cands, scores):
             c.score = float(s)
         if r.question_handoff:
-            _handoff(cands, turns, q.keyword_search, r.handoff_shared_word)
+            _handoff(cands, turns, q.keyword_search)
         if r.cut_handoff:
             _complete(cands, turns, q)
         cands.sort(key=lambda c: -c.score)
@@ -1065,23 +1064,18 @@ def _next_turns(cands: list[_Cand], turns: dict[tuple[str, int], Turn]):
 
 
 def _handoff(cands: list[_Cand], turns: dict[tuple[str, int], Turn],
-             keyword_search: bool = False, shared_word: bool = True) -> None:
+             keyword_search: bool = False) -> None:
     """An interviewer question that restates the user's question is not its answer: when a
     question turn outscores the next turn by another speaker, that answer turn takes the
     question's score (plus a hair) so it ranks first; the question stays right behind it.
     Not when the question names the asker: then the asker's own words are the target. Nor,
     for a bare keyword search ("sweatshops"), when the answer holds fewer of its words than
-    the question turn: the user asked where the words are said, not for an answer. Nor
-    (`shared_word`) when the question turn says none of the user's words: a short one can be
-    near any question in meaning alone, and it restates nothing ("Who wrote the novel
-    Moby-Dick?" found a radio log's "Cape, do you read?" and cited the reply, "25,000 feet.")."""
+    the question turn: the user asked where the words are said, not for an answer."""
     for c, t, nxt, nt in _next_turns(cands, turns):
         if c.f.get("speaker_named") or not _answers(t, nt):
             continue  # a question by the speaker the user asks about is what they want
         if keyword_search and nxt.f.get("turn_cov", 0.0) < c.f.get("turn_cov", 0.0):
             continue
-        if shared_word and c.f.get("turn_cov", 0.0) == 0.0:
-            continue  # near in meaning only ("Cape, do you read?"): it restates nothing
         if nxt.score < c.score:
             nxt.score = c.score + 1e-6
 
