@@ -633,7 +633,19 @@ class Searcher:
         tids = filters.transcripts
         queries = [analyse(q, self.index, tids, self.ranking, self.encoder) for q in questions]
         t1 = time.perf_counter()
-        qvecs = self.question_vectors(queries, questions)
+        focused = [q for q in queries if q.focus]
+        texts = ([fixed_text(q, self.encoder) for q in queries] if self.ranking.encode_fixed
+                 else list(questions))
+        texts = [topic(x) for x in texts] if self.ranking.topic else texts
+        free = {i: x for i, x in enumerate(_common_free(q, t) for q, t in zip(queries, texts))
+                if x}
+        vecs = self.encoder.encode(texts + [q.focus for q in focused] + list(free.values()))
+        qvecs = np.array(vecs[: len(questions)])
+        for q, v in zip(focused, vecs[len(questions):]):
+            q.focus_vec = v
+        for i, v in zip(free, vecs[len(questions) + len(focused):]):
+            mixed = qvecs[i] + self.ranking.common_mix * v
+            qvecs[i] = mixed / (np.linalg.norm(mixed) or 1.0)
         t2 = time.perf_counter()
         n = self.ranking.candidates
         scoped = [self._speaker_units(q, filters) for q in queries]
@@ -660,27 +672,6 @@ class Searcher:
             timings.update({"analyse": t1 - t0, "embed": t2 - t1, "search": t3 - t2,
                             "rerank": t4 - t3})
         return out
-
-    def question_vectors(self, queries: list[Query], questions: list[str]) -> np.ndarray:
-        """The vectors the questions are searched with, in one encoder call: each as the
-        encoder should read it (typos fixed, frame stripped: `fixed_text`, `lexicon.topic`),
-        mixed with its text without topic words (`_common_free`); a "besides X" question's
-        focus vector is set on its Query. Training (`train._collect`) reads the same vectors,
-        so the learned reranker is fitted on what search serves it."""
-        focused = [q for q in queries if q.focus]
-        texts = ([fixed_text(q, self.encoder) for q in queries] if self.ranking.encode_fixed
-                 else list(questions))
-        texts = [topic(x) for x in texts] if self.ranking.topic else texts
-        free = {i: x for i, x in enumerate(_common_free(q, t) for q, t in zip(queries, texts))
-                if x}
-        vecs = self.encoder.encode(texts + [q.focus for q in focused] + list(free.values()))
-        qvecs = np.array(vecs[: len(questions)])
-        for q, v in zip(focused, vecs[len(questions):]):
-            q.focus_vec = v
-        for i, v in zip(free, vecs[len(questions) + len(focused):]):
-            mixed = qvecs[i] + self.ranking.common_mix * v
-            qvecs[i] = mixed / (np.linalg.norm(mixed) or 1.0)
-        return qvecs
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None,
                timings: dict[str, float] | None = None) -> list[Passage]:

@@ -36,15 +36,13 @@ def _collect(qa, items, ranking, other_meetings=None):
     from .search import Filters, Searcher, analyse
 
     searcher = Searcher(qa.index, qa.encoder, ranking)
-    scopes = [Filters(transcripts=(other_meetings[qi] if other_meetings else it.transcript,))
-              for qi, it in enumerate(items)]
-    queries = [analyse(it.question, qa.index, f.transcripts, ranking, qa.encoder)
-               for it, f in zip(items, scopes)]
-    # as search reads them (typos fixed, frame stripped, topic words mixed out)
-    qvecs = searcher.question_vectors(queries, [it.question for it in items])
+    qvecs = qa.encoder.encode([it.question for it in items], batch_size=64)
     X, y, g, meet, conf = [], [], [], [], []
-    for qi, (it, q, qv, filters) in enumerate(zip(items, queries, qvecs, scopes)):
+    for qi, (it, qv) in enumerate(zip(items, qvecs)):
+        tid = other_meetings[qi] if other_meetings else it.transcript
+        filters = Filters(transcripts=(tid,))
         allowed = searcher.allowed_units(filters)
+        q = analyse(it.question, qa.index, filters.transcripts, ranking, qa.encoder)
         dense = [int(x) for x in searcher._dense(qv[None, :], ranking.candidates, allowed)[1][0]
                  if x >= 0]
         lex = searcher._lexical(q.lexical_terms, ranking.candidates, allowed)
