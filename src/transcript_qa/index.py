@@ -28,8 +28,8 @@ from . import vectors as vectors_mod
 from .config import Config
 from .embed import model_identity
 from .errors import TranscriptQAError
-from .model import Speaker, Transcript, Turn
 from .bm25 import FTS_TOKENIZER, TranscriptBM25
+from .model import Speaker, Transcript, Turn
 from .passages import UNITS_VERSION, build_sentences, build_units
 
 if TYPE_CHECKING:
@@ -820,19 +820,14 @@ class Index:
     def transcript_tokens(self, transcript_id: str) -> float:
         """How many FTS5 tokens a transcript's units hold (0 when it is not indexed)."""
         table = self.unit_table()
-        try:
-            code = table.transcript_ids.index(transcript_id)
-        except ValueError:
-            return 0.0
-        return self.bm25().avgdl(code) * float(table.sizes[code])
+        code = table.codes.get(transcript_id)
+        return 0.0 if code is None else self.bm25().avgdl(code) * float(table.sizes[code])
 
     def units_in(self, transcript_id: str) -> int:
         """How many units (windows) a transcript has."""
         table = self.unit_table()
-        try:
-            return int(table.sizes[table.transcript_ids.index(transcript_id)])
-        except ValueError:
-            return 0
+        code = table.codes.get(transcript_id)
+        return 0 if code is None else int(table.sizes[code])
 
     def vocabulary(self) -> list[str]:
         """All indexed surface words, loaded once (for typo correction)."""
@@ -894,6 +889,11 @@ class UnitTable:
     def sizes(self) -> np.ndarray:
         """Units per transcript, by transcript code."""
         return np.bincount(self.transcript, minlength=len(self.transcript_ids))
+
+    @cached_property
+    def codes(self) -> dict[str, int]:
+        """Transcript id -> its code (its place in `transcript_ids`)."""
+        return {t: i for i, t in enumerate(self.transcript_ids)}
 
     def info(self, uid: int) -> tuple[str, int, int, int, bool]:
         return (self.transcript_ids[self.transcript[uid]], int(self.utterance[uid]),

@@ -72,14 +72,14 @@ CUT_NEW_WORDS = 2
 EXCLUDED_NEW_WORDS = 4  # a span about what the question sets aside says little else (`_echoes`)
 KEYWORD_SLOT = 5  # this rank goes to the keyword view's best new place (`_keyword_slot`)
 COMMON_MIN = 1000  # units; see `analyse`
-# Dirichlet smoothing of `transcript_prior`, in tokens: a transcript says this many tokens'
-# worth of the candidates' own word frequencies besides its own.
-PRIOR_MU = 500
 COMMON_WORD_LEN = 3  # `Query.common` holds words this long or longer (not "us", "U.S." undotted)
 # ... and said in two units at least: in a transcript of ten units, a word said once is what
 # tells its units apart, not its topic. (The MR3 commentary has 17 units: 10% is 2 of them;
 # asking for 3 or 4 there gave back its gain, R@1 0.600 -> 0.560.)
 COMMON_WORD_UNITS = 2
+# Dirichlet smoothing of `transcript_prior`, in tokens: a transcript says this many tokens'
+# worth of the candidates' own word frequencies besides its own.
+PRIOR_MU = 500
 SPEAKER_UNITS = 200  # a speaker-only question ranks the units of this many of their longest turns
 SPEAKER_MIN_CHARS = 60  # ... that are at least this long (~12 words), when they have any
 # An utterance up to this long is one passage (`_utterances`): the podcast's longest cut-up
