@@ -26,9 +26,10 @@ from transcript_qa.search import Ranking  # noqa: E402
 FULL = Ranking()
 # The ladder of rows below builds on this: the full system without place diversity, frame
 # stripping, the phrase signal, neighbour words, the keyword slot, "besides X" spans and the
-# topic-word-free question vector (in that order after it), and without the transcript prior.
+# topic-word-free question vector (in that order after it), and without the transcript prior
+# and the short-sentence discount.
 PLAIN = Ranking(diversity=0, topic=False, phrases=False, exclusions=False, neighbour_words=False,
-                keyword_slot=False, common_words=0.0, transcript_prior=0.0)
+                keyword_slot=False, common_words=0.0, transcript_prior=0.0, short_words=0)
 SYSTEMS = {
     "bm25": replace(PLAIN, mode="lexical", rescore="none", question_handoff=False, typos=False,
                     speakers=False),
@@ -42,13 +43,13 @@ SYSTEMS = {
     "plain+diversity+topic": replace(PLAIN, diversity=FULL.diversity, topic=True),
     "plain+diversity+topic+phrases": replace(FULL, exclusions=False, neighbour_words=False,
                                              keyword_slot=False, common_words=0.0,
-                                             transcript_prior=0.0),
+                                             transcript_prior=0.0, short_words=0),
     "plain+diversity+topic+phrases+neighbours": replace(FULL, exclusions=False,
                                                         keyword_slot=False, common_words=0.0,
-                                                        transcript_prior=0.0),
+                                                        transcript_prior=0.0, short_words=0),
     "plain+diversity+topic+phrases+neighbours+slot": replace(FULL, exclusions=False,
                                                              common_words=0.0,
-                                                             transcript_prior=0.0),
+                                                             transcript_prior=0.0, short_words=0),
     "full": FULL,
     "full-learned-reranker": replace(FULL, rescore="learned"),
     "full-no-typos": replace(FULL, typos=False),
@@ -61,6 +62,7 @@ SYSTEMS = {
     "full-global-stats": replace(FULL, local_stats=False),
     "full-no-common-words": replace(FULL, common_words=0.0),
     "full-no-transcript-prior": replace(FULL, transcript_prior=0.0),
+    "full-no-short-discount": replace(FULL, short_words=0),
     "full-no-answer-type": replace(FULL, answer_type=False),
     "full-no-cascade": replace(FULL, rerank_depth=0),
     "full-cascade-20": replace(FULL, rerank_depth=20),

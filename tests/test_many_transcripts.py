@@ -142,3 +142,30 @@ def test_transcript_length_is_counted_in_fts5_tokens(dev_qa):
     assert dev_qa.index.transcript_tokens(PODCAST) == pytest.approx(expected)
     assert expected > 20 * dev_qa.index.units_in(PODCAST)  # tokens, not units
     assert dev_qa.index.transcript_tokens("no-such-transcript") == 0.0
+
+
+def test_a_short_sentence_counts_less_towards_the_best_sentence_cosine(dev_qa):
+    """A turn whose best sentence has fewer than five words ("The manufacturer .") scores that
+    sentence 0.1 below its cosine; a turn whose best sentence is longer keeps its own."""
+    from transcript_qa.lexicon import WORD
+    from transcript_qa.search import Ranking
+
+    question = "What did the team discuss about the product cost?"
+    qa_off = TranscriptQA(dev_qa.cfg, encoder=dev_qa.encoder)
+    qa_off.ranking = Ranking(short_words=0)
+    on = {(p.turn.transcript_id, p.turn.number): p for p in dev_qa.search(question, k=20)}
+    off = {(p.turn.transcript_id, p.turn.number): p for p in qa_off.search(question, k=20)}
+    short = long = 0
+    for key in on.keys() & off.keys():
+        p = off[key]
+        best = p.turn.text[p.span_start:p.span_end]
+        if p.span_end - p.span_start == len(p.turn.text) or not best.strip():
+            continue
+        got, was = on[key].scores["sent_max"], p.scores["sent_max"]
+        if len(WORD.findall(p.turn.text)) < 5:  # every sentence of the turn is short
+            assert got == pytest.approx(was - 0.1, abs=1e-3)
+            short += 1
+        elif got == pytest.approx(was, abs=1e-3):
+            long += 1
+        assert got <= was + 1e-6
+    assert short and long

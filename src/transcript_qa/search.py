@@ -150,6 +150,12 @@ class Ranking:
     # how much less likely its transcript makes the question's words than the likeliest one
     # does), so a near match in a transcript about something else gives way (0: off).
     transcript_prior: float = 0.1
+    # A sentence of fewer than `short_words` words ("Costs .", "The manufacturer .", "There
+    # went the tower.") counts `short_discount` less towards the turn's best-sentence cosine
+    # and the answer span: its vector is one or two words', close to any question that says
+    # them, whatever it asks. `answer.confidence` reads the same figure (0: off).
+    short_words: int = 5
+    short_discount: float = 0.1
 
 
 def check_question(question: str) -> str:
@@ -791,6 +797,9 @@ class Searcher:
             found = found_by_turn.get(key)
             if found is None:
                 found = found_by_turn[key] = matches(q, turn.text)
+            if cs and r.short_words:
+                cs = [c - r.short_discount if len(WORD.findall(turn.text[a:b])) < r.short_words
+                      else c for c, (a, b, _) in zip(cs, ss)]
             if cs:
                 order = sorted(range(len(cs)), key=lambda i: -cs[i])
                 f["sent_max"] = cs[order[0]]
