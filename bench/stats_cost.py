@@ -2,7 +2,8 @@
 ranking and with the knob off, alternating question by question so the machine's drift hits
 both alike. The default knob is the per-transcript word statistics (`Ranking.local_stats`, stop
 22); `--knob common_words` is the topic-word-free question vector (stop 23), `--knob
-transcript_prior` the transcript prior over many transcripts (stop 24).
+transcript_prior` the transcript prior over many transcripts (stop 24), `--knob short_words`
+the short-sentence discount (stop 25).
 
     .venv/bin/python bench/stats_cost.py [--knob local_stats]
 
@@ -30,7 +31,7 @@ from transcript_qa.search import Ranking  # noqa: E402
 
 def run(name: str, qa: TranscriptQA, items, restrict: bool, knob: str) -> None:
     on = Ranking()
-    modes = {"on": on, "off": replace(on, **{knob: type(getattr(on, knob))()})}  # False / 0.0
+    modes = {"on": on, "off": replace(on, **{knob: type(getattr(on, knob))()})}  # False / 0 / 0.0
     times: dict[str, list[float]] = {m: [] for m in modes}
     for item in items:
         for m, ranking in modes.items():
@@ -49,8 +50,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--knob", default="local_stats", help="a Ranking field to turn off")
     args = ap.parse_args()
-    if not isinstance(getattr(Ranking(), args.knob, None), (bool, float)):
-        ap.error(f"{args.knob!r} is no Ranking switch (a bool or a float that 0 turns off)")
+    if not isinstance(getattr(Ranking(), args.knob, None), (bool, int, float)):
+        ap.error(f"{args.knob!r} is no Ranking switch (a bool or a number that 0 turns off)")
     cache = evaluate.cache_root()
     seed = cache / "eval-seed"
     if (seed / "CURRENT").is_file():

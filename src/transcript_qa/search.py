@@ -798,8 +798,8 @@ class Searcher:
             if found is None:
                 found = found_by_turn[key] = matches(q, turn.text)
             if cs and r.short_words:
-                cs = [c - r.short_discount if len(WORD.findall(turn.text[a:b])) < r.short_words
-                      else c for c, (a, b, _) in zip(cs, ss)]
+                cs = [c - r.short_discount if _short(turn.text, a, b, r.short_words) else c
+                      for c, (a, b, _) in zip(cs, ss)]
             if cs:
                 order = sorted(range(len(cs)), key=lambda i: -cs[i])
                 f["sent_max"] = cs[order[0]]
@@ -1003,6 +1003,13 @@ class Searcher:
                 or sum(len(x.text.split()) for x in run) > UTTERANCE_MAX_WORDS):
             return [t]
         return run
+
+
+def _short(text: str, start: int, end: int, words: int) -> bool:
+    """text[start:end] has fewer than `words` words. A span over 16 characters a word is not
+    read (no indexed sentence that long has fewer than five: 49,498 checked), so the
+    count runs on the few sentences that can be short, not on every candidate's."""
+    return end - start <= 16 * words and len(WORD.findall(text, start, end)) < words
 
 
 def _backchannel(turn: Turn) -> bool:
