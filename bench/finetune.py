@@ -1,6 +1,6 @@
 """Experiment (not shipped): fine-tune the top layers of the default encoder on QMSum train.
 
-    .venv/bin/python bench/finetune.py --out DIR [--layers 2] [--epochs 1] [--lr 2e-5]
+    .venv/bin/python bench/finetune.py --out DIR [--layers 2] [--epochs 1] [--lr 2e-5] [--unit sentence]
 
 Issue 3 invites a fine-tuned encoder if it wins on both dev sets and its shipped weights stay
 under 25 MB. Training only the top `--layers` transformer layers keeps the part that would ship
@@ -8,7 +8,9 @@ small (two MiniLM layers are 3.5 M parameters, 14 MB in float32); the rest is th
 all-MiniLM-L6-v2. Training data: the QMSum train meetings *outside* bench/heldout.py's subset
 (so the held-out table stays unseen), each query paired with its gold turns (positives) and a
 random non-gold turn of the same meeting (a hard-ish negative), in-batch negatives besides
-(multiple-negatives ranking loss). The folder written is a whole sentence-transformers model:
+(multiple-negatives ranking loss); `--unit sentence` pairs each query with its gold snippets
+and the same meeting's non-gold sentence sharing most of its words instead. The folder written
+is a whole sentence-transformers model:
 evaluate it with `TQA_MODEL=DIR` (and a separate `TQA_CACHE` / `--index` so the MiniLM
 caches stay as they are).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,6 +34,37 @@ from transcript_qa.train import _subset  # noqa: E402
 
 DATA = ROOT / "data" / "qmsum-train"
 MIN_WORDS = 8
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+
+
+def sentence_examples(rnd: random.Random) -> list[tuple[str, str, str]]:
+    """(query, gold snippet, the non-gold sentence of the same meeting sharing most query words):
+    search scores a turn mostly by its best sentence, and a word-sharing negative is a hard one."""
+    held = set(_subset(DATA / "queries.jsonl", 25000, 0))
+    turns: dict[str, list[str]] = {}
+    out: list[tuple[str, str, str]] = []
+    for line in (DATA / "queries.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        m = d["meeting"]
+        if m in held:
+            continue
+        if m not in turns:
+            turns[m] = [t.text for t in parse_file(DATA / "transcripts" / m).turns]
+        gold = set(d["gold_turns"])
+        qw = _words(d["query"])
+        others = [s for i, t in enumerate(turns[m]) if i not in gold
+                  for s in re.split(r"(?<=[.?!])\s+", t) if len(s.split()) >= MIN_WORDS]
+        if not others:
+            continue
+        rnd.shuffle(others)
+        neg = max(others, key=lambda s: len(qw & _words(s)))
+        for pos in d.get("gold_snippets") or []:
+            if len(pos.split()) >= MIN_WORDS:
+                out.append((d["query"], pos, neg))
+    return out
 
 
 def examples(max_pos: int, rnd: random.Random) -> list[tuple[str, str, str]]:
@@ -66,6 +100,9 @@ def main() -> int:
     ap.add_argument("--max-pos", type=int, default=3, help="gold turns per query")
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--unit", choices=("turn", "sentence"), default="turn",
+                    help="positives: gold turns, or the gold snippets (sentences) with a "
+                         "word-sharing hard negative")
     args = ap.parse_args()
 
     import torch
@@ -73,7 +110,8 @@ def main() -> int:
 
     torch.manual_seed(args.seed)
     rnd = random.Random(args.seed)
-    data = examples(args.max_pos, rnd)
+    data = (examples(args.max_pos, rnd) if args.unit == "turn"
+            else sentence_examples(rnd))
     print(f"{len(data)} (query, gold, other) triples", flush=True)
     model = SentenceTransformer(model_path(DEFAULT_MODEL), device="cpu")
     model.max_seq_length = args.max_len
