@@ -22,6 +22,7 @@ import random
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,12 +41,10 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
 
 
-def sentence_examples(rnd: random.Random) -> list[tuple[str, str, str]]:
-    """(query, gold snippet, the non-gold sentence of the same meeting sharing most query words):
-    search scores a turn mostly by its best sentence, and a word-sharing negative is a hard one."""
+def _training_queries() -> Iterator[tuple[dict, list[str]]]:
+    """Each query of a QMSum train meeting outside the held-out subset, with its turns' texts."""
     held = set(_subset(DATA / "queries.jsonl", 25000, 0))
     turns: dict[str, list[str]] = {}
-    out: list[tuple[str, str, str]] = []
     for line in (DATA / "queries.jsonl").open(encoding="utf-8"):
         d = json.loads(line)
         m = d["meeting"]
@@ -53,9 +52,17 @@ def sentence_examples(rnd: random.Random) -> list[tuple[str, str, str]]:
             continue
         if m not in turns:
             turns[m] = [t.text for t in parse_file(DATA / "transcripts" / m).turns]
+        yield d, turns[m]
+
+
+def sentence_examples(rnd: random.Random) -> list[tuple[str, str, str]]:
+    """(query, gold snippet, the non-gold sentence of the same meeting sharing most query words):
+    search scores a turn mostly by its best sentence, and a word-sharing negative is a hard one."""
+    out: list[tuple[str, str, str]] = []
+    for d, texts in _training_queries():
         gold = set(d["gold_turns"])
         qw = _words(d["query"])
-        others = [s for i, t in enumerate(turns[m]) if i not in gold
+        others = [s for i, t in enumerate(texts) if i not in gold
                   for s in re.split(r"(?<=[.?!])\s+", t) if len(s.split()) >= MIN_WORDS]
         if not others:
             continue
@@ -69,17 +76,8 @@ def sentence_examples(rnd: random.Random) -> list[tuple[str, str, str]]:
 
 def examples(max_pos: int, rnd: random.Random) -> list[tuple[str, str, str]]:
     """(query, gold turn, non-gold turn of the same meeting) triples, training meetings only."""
-    held = set(_subset(DATA / "queries.jsonl", 25000, 0))
-    turns: dict[str, list[str]] = {}
     out: list[tuple[str, str, str]] = []
-    for line in (DATA / "queries.jsonl").open(encoding="utf-8"):
-        d = json.loads(line)
-        m = d["meeting"]
-        if m in held:
-            continue
-        if m not in turns:
-            turns[m] = [t.text for t in parse_file(DATA / "transcripts" / m).turns]
-        texts = turns[m]
+    for d, texts in _training_queries():
         gold = {i for i in d["gold_turns"] if i < len(texts) and len(texts[i].split()) >= MIN_WORDS}
         others = [i for i in range(len(texts))
                   if i not in d["gold_turns"] and len(texts[i].split()) >= MIN_WORDS]
