@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -31,14 +30,12 @@ sys.path.insert(0, str(ROOT / "src"))
 from transcript_qa.config import DEFAULT_MODEL  # noqa: E402
 from transcript_qa.embed import model_path  # noqa: E402
 from transcript_qa.formats import parse_file  # noqa: E402
+from transcript_qa.lexicon import keywords  # noqa: E402
+from transcript_qa.passages import sentence_spans  # noqa: E402
 from transcript_qa.train import _subset  # noqa: E402
 
 DATA = ROOT / "data" / "qmsum-train"
 MIN_WORDS = 8
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
 
 
 def _training_queries() -> Iterator[tuple[dict, list[str]]]:
@@ -61,13 +58,13 @@ def sentence_examples(rnd: random.Random) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     for d, texts in _training_queries():
         gold = set(d["gold_turns"])
-        qw = _words(d["query"])
-        others = [s for i, t in enumerate(texts) if i not in gold
-                  for s in re.split(r"(?<=[.?!])\s+", t) if len(s.split()) >= MIN_WORDS]
+        qw = set(keywords(d["query"]))
+        others = [t[a:b] for i, t in enumerate(texts) if i not in gold
+                  for a, b in sentence_spans(t) if len(t[a:b].split()) >= MIN_WORDS]
         if not others:
             continue
         rnd.shuffle(others)
-        neg = max(others, key=lambda s: len(qw & _words(s)))
+        neg = max(others, key=lambda s: len(qw & set(keywords(s))))
         for pos in d.get("gold_snippets") or []:
             if len(pos.split()) >= MIN_WORDS:
                 out.append((d["query"], pos, neg))
@@ -112,6 +109,7 @@ def main() -> int:
             else sentence_examples(rnd))
     print(f"{len(data)} (query, gold, other) triples", flush=True)
     model = SentenceTransformer(model_path(DEFAULT_MODEL), device="cpu")
+    served_len = model.max_seq_length  # training truncates harder; the saved model must not
     model.max_seq_length = args.max_len
     bert = model[0].auto_model
     for p in bert.parameters():
@@ -119,13 +117,13 @@ def main() -> int:
     train = [p for layer in bert.encoder.layer[-args.layers:] for p in layer.parameters()]
     for p in train:
         p.requires_grad = True
-    print(f"training {sum(p.numel() for p in train):,} parameters "
-          f"({sum(p.numel() for p in train) * 4 / 1e6:.1f} MB float32)", flush=True)
+    n = sum(p.numel() for p in train)
+    print(f"training {n:,} parameters ({n * 4 / 1e6:.1f} MB float32)", flush=True)
     opt = torch.optim.AdamW(train, lr=args.lr)
     model.train()
 
     def embed(texts: list[str]) -> torch.Tensor:
-        feats = model.tokenize(texts)
+        feats = model.preprocess(texts)
         out = model(feats)["sentence_embedding"]
         return torch.nn.functional.normalize(out, dim=-1)
 
@@ -147,7 +145,7 @@ def main() -> int:
                 print(f"epoch {epoch} step {step} loss {loss.item():.3f} "
                       f"{time.time() - t0:.0f}s", flush=True)
     model.eval()
-    model.max_seq_length = 256
+    model.max_seq_length = served_len
     model.save(str(args.out))
     print(f"saved {args.out} after {time.time() - t0:.0f}s", flush=True)
     return 0

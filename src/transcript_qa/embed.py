@@ -184,17 +184,15 @@ def _exportable(folder: Path) -> bool:
         )
     except (OSError, ValueError, KeyError, IndexError):
         return False
-    return kinds[:2] == ["Transformer", "Pooling"] and set(kinds[2:]) <= {"Normalize"} and (
-        _mean_pooling(pooling)
-    ) and (folder / "tokenizer.json").is_file()
+    return (kinds[:2] == ["Transformer", "Pooling"] and set(kinds[2:]) <= {"Normalize"}
+            and _mean_pooling(pooling) and (folder / "tokenizer.json").is_file())
 
 
 def _mean_pooling(pooling: dict[str, Any]) -> bool:
     """Mean pooling alone, in either config format: sentence-transformers 6 saves
     `"pooling_mode": "mean"` (or a list), older versions one `pooling_mode_*_tokens` flag each."""
     if "pooling_mode" in pooling:
-        mode = pooling["pooling_mode"]
-        return mode == "mean" or (isinstance(mode, list) and mode == ["mean"])
+        return pooling["pooling_mode"] in ("mean", ["mean"])
     return bool(pooling.get("pooling_mode_mean_tokens")) and not any(
         v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"
     )
